@@ -1,0 +1,52 @@
+import { ApiKeyModel } from '../db/models/api-key.model.js';
+import { UserModel } from '../db/models/user.model.js';
+import { apiKeyMatches, parseApiKey } from './api-keys.js';
+import { HOOKS_RIGHT } from './rights.js';
+
+/** The caller of an API request. */
+export interface Caller {
+  userId: number;
+  name: string;
+  rights: readonly string[];
+  apiKeyPrefix: string;
+}
+
+/** Why a request is not authenticated; each reason has its own message. */
+export class AuthenticationError extends Error {
+  override name = 'AuthenticationError';
+}
+
+/** Reads `Authorization: Bearer <key>`, checks the key and the user's hooks right, and returns the caller. */
+export async function authenticate(authorization: string | undefined): Promise<Caller> {
+  if (!authorization || authorization.trim() === '') {
+    throw new AuthenticationError('Missing API key: send the header "Authorization: Bearer <key>".');
+  }
+
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
+  if (!match) {
+    throw new AuthenticationError('Invalid Authorization header: expected "Bearer <key>" with the API key after one space.');
+  }
+
+  const key = match[1]!;
+  const prefix = parseApiKey(key);
+  const record = prefix ? await ApiKeyModel.findOne({ prefix }).lean() : null;
+  if (!record || !apiKeyMatches(key, record.hash)) {
+    throw new AuthenticationError('Unknown API key: check the key, or ask an administrator for a new one.');
+  }
+  if (record.revokedAt) {
+    throw new AuthenticationError(`API key ${prefix} was revoked; ask an administrator for a new one.`);
+  }
+
+  const user = await UserModel.findOne({ userId: record.userId }).lean();
+  if (!user) {
+    throw new AuthenticationError(`API key ${prefix} belongs to user ${record.userId}, who no longer exists.`);
+  }
+  if (!user.rights.includes(HOOKS_RIGHT)) {
+    throw new AuthenticationError(
+      `User ${user.userId} lacks the right "${HOOKS_RIGHT}" needed to use hooks; ask an administrator to grant it.`,
+    );
+  }
+
+  void ApiKeyModel.updateOne({ _id: record._id }, { $set: { lastUsedAt: new Date() } }).catch(() => undefined);
+  return { userId: user.userId, name: user.name, rights: user.rights, apiKeyPrefix: prefix! };
+}

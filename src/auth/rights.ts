@@ -1,0 +1,7 @@
+/** PlanMill's right that lets a user call the API and use hooks. */
+export const HOOKS_RIGHT = 'Employeedirectory.Users view api key';
+
+/** Right to create and receive hooks for one item type, such as `System.Hooks.Definitions.account`. */
+export function itemTypeHookRight(itemType: string): string {
+  return `System.Hooks.Definitions.${itemType.toLowerCase()}`;
+}

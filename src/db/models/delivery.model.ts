@@ -1,0 +1,40 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+export const DELIVERY_STATES = ['pending', 'succeeded', 'failed', 'skipped'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/**
+ * One (change, hook) pair: the payload to send and where the delivery stands. Written before the
+ * change's resume token is stored, so a crash between the two repeats the change without losing it;
+ * the unique (changeId, hookId) index drops the repeat.
+ */
+const deliverySchema = new Schema(
+  {
+    changeId: { type: String, required: true },
+    hookId: { type: Schema.Types.ObjectId, required: true },
+    ownerId: { type: Number, required: true },
+    event: { type: String, required: true },
+    collectionName: { type: String, required: true },
+    entityId: { type: Number, default: null },
+    url: { type: String, required: true },
+    /** Exact JSON body sent to the receiver. */
+    body: { type: String, required: true },
+    state: { type: String, enum: DELIVERY_STATES, required: true },
+    /** Why a delivery was skipped or finally failed. */
+    reason: { type: String, default: null },
+    attemptCount: { type: Number, required: true, default: 0 },
+    nextAttemptAt: { type: Date, default: null },
+    leaseUntil: { type: Date, default: null },
+    lastStatusCode: { type: Number, default: null },
+    lastError: { type: String, default: null },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+    completedAt: { type: Date, default: null },
+  },
+  { collection: 'hookmill_deliveries', versionKey: false },
+);
+deliverySchema.index({ changeId: 1, hookId: 1 }, { unique: true });
+deliverySchema.index({ state: 1, nextAttemptAt: 1 });
+deliverySchema.index({ hookId: 1, createdAt: -1 });
+
+export type DeliveryRecord = InferSchemaType<typeof deliverySchema> & { _id: Types.ObjectId };
+export const DeliveryModel = model('HookmillDelivery', deliverySchema);

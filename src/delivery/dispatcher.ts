@@ -1,0 +1,158 @@
+import { AttemptModel } from '../db/models/attempt.model.js';
+import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.js';
+import type { Logger } from '../log/logger.js';
+import { sleep } from '../watcher/backoff.js';
+import type { HttpSender, SendResult } from './http-sender.js';
+import { nextAttemptAt } from './retry-schedule.js';
+
+export interface DispatcherOptions {
+  sender: HttpSender;
+  concurrency: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+  retryDelaysSeconds: readonly number[];
+  logger: Logger;
+}
+
+/**
+ * Sends pending deliveries. A delivery is claimed with a lease, so one held by a crashed process is
+ * sent again once the lease runs out; every attempt is stored, and a failure gets the next retry time
+ * from the schedule, or the failed state when the schedule is used up.
+ */
+export class Dispatcher {
+  readonly #options: DispatcherOptions;
+  #abort = new AbortController();
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#loop) return;
+    this.#abort = new AbortController();
+    this.#loop = this.#run();
+    this.#options.logger.info({ concurrency: this.#options.concurrency }, 'dispatcher started');
+  }
+
+  /** Stops claiming new deliveries and waits for the attempts under way. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#wake?.();
+    await this.#loop;
+    await Promise.all(this.#inFlight);
+    this.#loop = undefined;
+    this.#options.logger.info('dispatcher stopped');
+  }
+
+  get running(): boolean {
+    return this.#loop !== undefined && !this.#abort.signal.aborted;
+  }
+
+  /** Asks the dispatcher to look for due deliveries now instead of at its next poll. */
+  notify(): void {
+    this.#wake?.();
+  }
+
+  async #run(): Promise<void> {
+    const { logger, concurrency, pollIntervalMs } = this.#options;
+    const signal = this.#abort.signal;
+
+    while (!signal.aborted) {
+      let claimed = 0;
+      try {
+        while (this.#inFlight.size < concurrency && !signal.aborted) {
+          const delivery = await this.#claim();
+          if (!delivery) break;
+          claimed++;
+          const attempt = this.#attempt(delivery).finally(() => {
+            this.#inFlight.delete(attempt);
+            this.#wake?.();
+          });
+          this.#inFlight.add(attempt);
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'claiming deliveries failed; retrying at the next poll');
+      }
+      if (claimed > 0 && this.#inFlight.size < concurrency) continue;
+
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        void sleep(pollIntervalMs, signal).then(resolve);
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  async #claim(): Promise<DeliveryRecord | null> {
+    const now = new Date();
+    return DeliveryModel.findOneAndUpdate(
+      {
+        state: 'pending',
+        nextAttemptAt: { $lte: now },
+        $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }],
+      },
+      { $set: { leaseUntil: new Date(now.getTime() + this.#options.leaseMs) } },
+      { sort: { nextAttemptAt: 1, _id: 1 }, new: true },
+    ).lean<DeliveryRecord>();
+  }
+
+  async #attempt(delivery: DeliveryRecord): Promise<void> {
+    const { sender, logger, retryDelaysSeconds } = this.#options;
+    const attempt = delivery.attemptCount + 1;
+    const ids = { deliveryId: delivery._id.toHexString(), hookId: delivery.hookId.toHexString(), event: delivery.event, attempt };
+
+    let result: SendResult;
+    try {
+      result = await sender.send(delivery.url, delivery.body);
+    } catch (error) {
+      result = { ok: false, statusCode: null, error: 'request failed before it was sent', durationMs: 0 };
+      logger.error({ ...ids, err: error }, 'delivery attempt crashed');
+    }
+
+    const at = new Date();
+    const retryAt = result.ok ? null : nextAttemptAt(attempt, retryDelaysSeconds, at);
+    const state = result.ok ? 'succeeded' : retryAt ? 'pending' : 'failed';
+
+    try {
+      await AttemptModel.create({
+        deliveryId: delivery._id,
+        hookId: delivery.hookId,
+        event: delivery.event,
+        entityId: delivery.entityId ?? null,
+        attempt,
+        ok: result.ok,
+        statusCode: result.statusCode,
+        error: result.error,
+        durationMs: result.durationMs,
+        at,
+      });
+      await DeliveryModel.updateOne(
+        { _id: delivery._id },
+        {
+          $set: {
+            state,
+            attemptCount: attempt,
+            leaseUntil: null,
+            nextAttemptAt: retryAt,
+            lastStatusCode: result.statusCode,
+            lastError: result.error,
+            reason: state === 'failed' ? `gave up after ${attempt} attempts: ${result.error}` : null,
+            completedAt: state === 'pending' ? null : at,
+          },
+        },
+      );
+    } catch (error) {
+      // The lease runs out and the delivery is attempted again, so nothing is lost.
+      logger.error({ ...ids, err: error }, 'recording a delivery attempt failed; the delivery will be retried after its lease');
+      return;
+    }
+
+    const fields = { ...ids, statusCode: result.statusCode, durationMs: result.durationMs };
+    if (result.ok) logger.info(fields, 'delivery succeeded');
+    else if (retryAt) logger.warn({ ...fields, reason: result.error, nextAttemptAt: retryAt }, 'delivery attempt failed; retry scheduled');
+    else logger.error({ ...fields, reason: result.error }, 'delivery failed; retry schedule used up');
+  }
+}

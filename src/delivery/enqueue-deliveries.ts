@@ -1,0 +1,65 @@
+import { Types } from 'mongoose';
+
+import { DeliveryModel, type DeliveryState } from '../db/models/delivery.model.js';
+import type { HookMatch } from '../matching/match-hooks.js';
+import type { CandidateHook } from '../matching/hook-candidates.js';
+import type { EntityChange } from '../watcher/entity-change.js';
+import type { HookPayload } from './payload.js';
+
+/** MongoDB's duplicate key error code. */
+const DUPLICATE_KEY = 11000;
+
+export interface NewDelivery {
+  match: HookMatch<CandidateHook>;
+  payload: HookPayload;
+  state: Extract<DeliveryState, 'pending' | 'skipped'>;
+  reason: string | null;
+}
+
+function isOnlyDuplicateKeyErrors(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  const code = (error as { code?: unknown }).code;
+  if (list.length === 0) return code === DUPLICATE_KEY;
+  return list.every((item) => (item as { code?: unknown }).code === DUPLICATE_KEY || (item as { err?: { code?: unknown } }).err?.code === DUPLICATE_KEY);
+}
+
+/**
+ * Writes the delivery records of one change. A change seen again after a restart finds its records
+ * already there: the unique (changeId, hookId) index rejects the repeats and they are ignored, so each
+ * hook gets one delivery per change.
+ */
+export async function enqueueDeliveries(change: EntityChange, deliveries: readonly NewDelivery[], now: Date): Promise<void> {
+  if (deliveries.length === 0) return;
+
+  const documents = deliveries.map(({ match, payload, state, reason }) => ({
+    changeId: change.changeId,
+    hookId: new Types.ObjectId(match.hook.id),
+    ownerId: match.hook.ownerId,
+    event: match.event.definition.name,
+    collectionName: change.collectionName,
+    entityId: payload.Id,
+    url: match.hook.url,
+    body: JSON.stringify(payload),
+    state,
+    reason,
+    nextAttemptAt: state === 'pending' ? now : null,
+    createdAt: now,
+    completedAt: state === 'pending' ? null : now,
+  }));
+
+  try {
+    await DeliveryModel.insertMany(documents, { ordered: false });
+  } catch (error) {
+    if (!isOnlyDuplicateKeyErrors(error)) throw error;
+    // NOTE: an ordered-false batch that hits a duplicate may stop early on some servers, so the
+    // remaining records are written one by one, each duplicate ignored.
+    for (const document of documents) {
+      try {
+        await DeliveryModel.create(document);
+      } catch (inner) {
+        if (!isOnlyDuplicateKeyErrors(inner)) throw inner;
+      }
+    }
+  }
+}

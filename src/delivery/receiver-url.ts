@@ -1,0 +1,48 @@
+/** Longest receiver URL accepted, in characters. */
+export const MAX_RECEIVER_URL_LENGTH = 2_048;
+
+/** Why a receiver URL was rejected; the message names the URL and the fix. */
+export class ReceiverUrlError extends Error {
+  override name = 'ReceiverUrlError';
+}
+
+function quoted(url: string): string {
+  return JSON.stringify(url.length > 120 ? `${url.slice(0, 120)}…` : url);
+}
+
+/** Checks that a receiver URL is a well-formed https URL Hookmill may POST to, and returns it parsed. */
+export function parseReceiverUrl(url: string): URL {
+  if (url.length > MAX_RECEIVER_URL_LENGTH) {
+    throw new ReceiverUrlError(
+      `Receiver URL is ${url.length} characters long; the maximum is ${MAX_RECEIVER_URL_LENGTH}. Use a shorter URL.`,
+    );
+  }
+  if (url !== url.trim() || /\s/.test(url)) {
+    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} contains whitespace; remove it.`);
+  }
+
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} is not a valid URL; expected https://host/path.`);
+  }
+
+  if (parsed.protocol !== 'https:') {
+    throw new ReceiverUrlError(
+      `Receiver URL ${quoted(url)} uses ${parsed.protocol.replace(':', '')}; only https:// receivers can be registered.`,
+    );
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new ReceiverUrlError(
+      `Receiver URL ${quoted(url)} contains credentials; remove them and verify deliveries with the signature instead.`,
+    );
+  }
+  if (url.includes('#')) {
+    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} has a fragment (#…), which is never sent; remove it.`);
+  }
+  if (parsed.hostname === '') {
+    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} has no host; expected https://host/path.`);
+  }
+  return parsed;
+}

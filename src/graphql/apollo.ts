@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import DataLoader from 'dataloader';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Request } from 'express';
+
+import { AuthenticationError, authenticate } from '../auth/authenticate.js';
+import type { ExclusionStore } from '../delivery/exclusion-store.js';
+import type { Logger } from '../log/logger.js';
+import type { GraphQLContext } from './context.js';
+import { ErrorCode, unauthenticated } from './errors.js';
+import { loadLastAttempts } from './hooks/hook.service.js';
+import { buildHookmillSchema } from './schema.js';
+
+/** Error codes whose messages are written for clients and pass through unchanged. */
+const CLIENT_CODES = new Set<string>([
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Replaces every error without a client code by a generic message carrying the request id, and logs
+ * the original once, so that database details never reach a client.
+ */
+function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+
+  const original = unwrapResolverError(error);
+  const requestId = (original instanceof GraphQLError ? undefined : (original as { requestId?: string })?.requestId) ?? randomUUID();
+  logger.error({ err: original, path: formatted.path, requestId }, 'request failed with an internal error');
+  return {
+    message: `Internal server error; the server log has the details under request id ${requestId}.`,
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId },
+  };
+}
+
+export async function createApolloServer(httpServer: Server, logger: Logger): Promise<ApolloServer<GraphQLContext>> {
+  const server = new ApolloServer<GraphQLContext>({
+    schema: await buildHookmillSchema(),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+  });
+  await server.start();
+  return server;
+}
+
+/** Builds the per-request context: authenticates the caller, or fails the request with HTTP 401. */
+export function contextFactory(exclusions: ExclusionStore, logger: Logger) {
+  return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
+    const requestId = (req as Request & { id?: string }).id ?? randomUUID();
+    try {
+      const caller = await authenticate(req.headers.authorization);
+      return {
+        caller,
+        requestId,
+        exclusions,
+        logger: logger.child({ requestId, userId: caller.userId }),
+        loaders: { lastAttemptByHookId: new DataLoader(loadLastAttempts) },
+      };
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        logger.info({ requestId, reason: error.message }, 'request rejected: not authenticated');
+        throw unauthenticated(error.message);
+      }
+      logger.error({ requestId, err: error }, 'authenticating a request failed');
+      throw new GraphQLError(`Authentication is unavailable; the server log has the details under request id ${requestId}.`, {
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId, http: { status: 503 } },
+      });
+    }
+  };
+}

@@ -1,0 +1,25 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'One HTTP POST of an event to a hook receiver.' })
+export class DeliveryAttempt {
+  @Field({ description: 'Event name, such as account.update.' })
+  event!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Id of the entity the event is about.' })
+  entityId!: number | null;
+
+  @Field({ description: 'True when the receiver answered with a 2xx status.' })
+  ok!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the answer; null when none arrived.' })
+  statusCode!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the attempt failed; null on success.' })
+  error!: string | null;
+
+  @Field(() => Int, { description: 'Time from sending to the end of the answer, in milliseconds.' })
+  durationMs!: number;
+
+  @Field({ description: 'When the attempt finished.' })
+  at!: Date;
+}

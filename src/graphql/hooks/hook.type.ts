@@ -1,0 +1,25 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A subscription: POST events of one kind to an https receiver.' })
+export class Hook {
+  @Field(() => ID, { description: 'Hook id, 24 hexadecimal characters.' })
+  id!: string;
+
+  @Field({ description: 'Event name, such as account.update; see hookDefinitions.' })
+  hook!: string;
+
+  @Field({ description: 'The https URL that receives the POSTs.' })
+  url!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Only events by this user fire the hook.' })
+  eventUser!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only events in this project fire the hook.' })
+  eventProject!: number | null;
+
+  @Field(() => Int, { description: 'Id of the user who created the hook.' })
+  ownerId!: number;
+
+  @Field()
+  createdAt!: Date;
+}

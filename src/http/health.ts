@@ -1,0 +1,42 @@
+import type { Request, Response } from 'express';
+import type { Connection } from 'mongoose';
+
+export interface HealthSources {
+  connection: Connection;
+  watcher: { running: boolean; states: Record<string, string> };
+  dispatcher: { running: boolean };
+}
+
+const PING_TIMEOUT_MS = 2_000;
+
+async function databaseReachable(connection: Connection): Promise<boolean> {
+  const db = connection.db;
+  if (!db || connection.readyState !== 1) return false;
+
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
+  const ping = db
+    .command({ ping: 1 })
+    .then(() => true)
+    .catch(() => false);
+  const reachable = await Promise.race([ping, timeout]);
+  clearTimeout(timer);
+  return reachable;
+}
+
+/** `GET /healthz`: 200 when the database answers and the watcher and dispatcher run, else 503; JSON either way. */
+export function healthHandler(sources: HealthSources) {
+  return async (_request: Request, response: Response) => {
+    const database = await databaseReachable(sources.connection);
+    const healthy = database && sources.watcher.running && sources.dispatcher.running;
+
+    response.status(healthy ? 200 : 503).json({
+      status: healthy ? 'ok' : 'unavailable',
+      database: { state: database ? 'up' : 'down' },
+      watcher: { state: sources.watcher.running ? 'running' : 'not running', streams: sources.watcher.states },
+      dispatcher: { state: sources.dispatcher.running ? 'running' : 'not running' },
+    });
+  };
+}

@@ -1,0 +1,123 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import mongoose from 'mongoose';
+
+import type { Config } from './config/config.js';
+import { connectDatabase, describeMongoUri, disconnectDatabase } from './db/connect.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded/embedded-database.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { ExclusionStore } from './delivery/exclusion-store.js';
+import { HttpSender } from './delivery/http-sender.js';
+import { contextFactory, createApolloServer } from './graphql/apollo.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './log/logger.js';
+import { ChangeStreamWatcher } from './watcher/change-stream-watcher.js';
+import { handleChange } from './watcher/handle-change.js';
+
+export const USER_AGENT = 'Hookmill/0.1 (+webhooks)';
+
+export interface RunningService {
+  /** Base URL of the HTTP server, such as http://127.0.0.1:4000. */
+  url: string;
+  watcher: ChangeStreamWatcher;
+  dispatcher: Dispatcher;
+  /** The embedded database, when MONGODB_URI was unset. */
+  embeddedDatabase: EmbeddedDatabase | undefined;
+  stop(): Promise<void>;
+}
+
+async function openDatabase(config: Config, logger: Logger): Promise<{ uri: string; embedded?: EmbeddedDatabase }> {
+  if (config.mongodbUri) {
+    logger.info({ database: 'mongodb', hosts: describeMongoUri(config.mongodbUri) }, 'using the MongoDB given by MONGODB_URI');
+    return { uri: config.mongodbUri };
+  }
+
+  logger.info({ dataDir: config.dataDir }, 'MONGODB_URI is unset: starting the embedded database (mongo-java-server)');
+  const embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, port: config.embeddedDbPort, logger });
+  logger.info({ database: 'embedded', uri: embedded.uri }, 'using the embedded database');
+  return { uri: embedded.uri, embedded };
+}
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Starts the whole service: database, dispatcher, watcher and HTTP API, in that order. */
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const { uri, embedded } = await openDatabase(config, logger);
+  try {
+    await connectDatabase(uri, config.dbName);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+
+  const exclusions = new ExclusionStore();
+  const sender = new HttpSender({ timeoutMs: config.deliveryTimeoutMs, caFile: config.caFile, userAgent: USER_AGENT });
+  const dispatcher = new Dispatcher({
+    sender,
+    concurrency: config.deliveryConcurrency,
+    pollIntervalMs: config.deliveryPollIntervalMs,
+    leaseMs: config.deliveryLeaseMs,
+    retryDelaysSeconds: config.retryDelaysSeconds,
+    logger: logger.child({ component: 'dispatcher' }),
+  });
+  dispatcher.start();
+
+  const watcherLogger = logger.child({ component: 'watcher' });
+  const watcher = new ChangeStreamWatcher({
+    db: mongoose.connection.db!,
+    collections: config.collections,
+    maxAwaitMs: config.watcherMaxAwaitMs,
+    logger: watcherLogger,
+    handleChange: async (change) => {
+      const handled = await handleChange(change, {
+        maxHooksPerChange: config.maxHooksPerChange,
+        readyForAcceptanceStatus: config.readyForAcceptanceStatus,
+        exclusions,
+        logger: watcherLogger,
+      });
+      if (handled.delivered > 0) dispatcher.notify();
+    },
+  });
+  await watcher.start();
+
+  const httpServer = createServer();
+  const apollo = await createApolloServer(httpServer, logger);
+  const app = createApp({
+    apollo,
+    context: contextFactory(exclusions, logger),
+    health: { connection: mongoose.connection, watcher, dispatcher },
+  });
+  httpServer.on('request', app);
+  const address = await listen(httpServer, config.host, config.port);
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info({ url: `${url}/graphql` }, 'GraphQL API listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    watcher,
+    dispatcher,
+    embeddedDatabase: embedded,
+    stop() {
+      stopping ??= (async () => {
+        await apollo.stop();
+        await watcher.stop();
+        await dispatcher.stop();
+        await sender.close();
+        await disconnectDatabase();
+        await embedded?.stop();
+        logger.info('service stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import type { ChangeStream, Db } from 'mongodb';
+
+import type { ItemType } from '../events/catalogue.js';
+import type { Logger } from '../log/logger.js';
+import { reopenDelayMs, sleep } from './backoff.js';
+import type { EntityChange } from './entity-change.js';
+import { normalizeChange, type RawChange } from './normalize-change.js';
+import { clearResumeToken, loadResumeToken, saveResumeToken } from './resume-token-store.js';
+
+export type StreamState = 'starting' | 'open' | 'reopening' | 'stopped';
+
+export interface ChangeStreamWatcherOptions {
+  db: Db;
+  /** Item type to the collection watched for it. */
+  collections: Readonly<Record<ItemType, string>>;
+  maxAwaitMs: number;
+  /** Records one change; the resume token moves past the change only after this resolves. */
+  handleChange: (change: EntityChange) => Promise<void>;
+  logger: Logger;
+}
+
+/** Server error codes after which the stored token cannot be used again. */
+const HISTORY_LOST_CODES = new Set([286, 280, 136]);
+
+function isHistoryLost(error: unknown): boolean {
+  const { code, codeName } = error as { code?: unknown; codeName?: unknown };
+  return (typeof code === 'number' && HISTORY_LOST_CODES.has(code)) || codeName === 'ChangeStreamHistoryLost';
+}
+
+/**
+ * Watches each entity collection with its own change stream and hands every change to `handleChange`,
+ * one at a time per collection, in commit order. A stream that errors or closes without being asked to
+ * is reopened from its stored resume token, with backoff.
+ */
+export class ChangeStreamWatcher {
+  readonly #options: ChangeStreamWatcherOptions;
+  readonly #states = new Map<string, StreamState>();
+  readonly #streams = new Map<string, ChangeStream>();
+  #abort = new AbortController();
+  #loops: Promise<void>[] = [];
+
+  constructor(options: ChangeStreamWatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Opens every stream and resolves once each has been opened once. */
+  async start(): Promise<void> {
+    this.#abort = new AbortController();
+    const opened = Object.entries(this.#options.collections).map(([itemType, collectionName]) => {
+      this.#states.set(collectionName, 'starting');
+      return new Promise<void>((resolve) => {
+        this.#loops.push(this.#run(itemType as ItemType, collectionName, resolve));
+      });
+    });
+    await Promise.all(opened);
+    this.#options.logger.info({ collections: Object.values(this.#options.collections) }, 'watcher started');
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await Promise.all([...this.#streams.values()].map((stream) => stream.close().catch(() => undefined)));
+    await Promise.all(this.#loops);
+    this.#loops = [];
+    for (const name of this.#states.keys()) this.#states.set(name, 'stopped');
+    this.#options.logger.info('watcher stopped');
+  }
+
+  /** State of each collection's stream. */
+  get states(): Record<string, StreamState> {
+    return Object.fromEntries(this.#states);
+  }
+
+  /** True while every stream is open. */
+  get running(): boolean {
+    return this.#states.size > 0 && [...this.#states.values()].every((state) => state === 'open');
+  }
+
+  async #run(itemType: ItemType, collectionName: string, opened: () => void): Promise<void> {
+    const { logger } = this.#options;
+    const signal = this.#abort.signal;
+    let failures = 0;
+
+    while (!signal.aborted) {
+      try {
+        await this.#consume(itemType, collectionName, opened, () => (failures = 0));
+        if (signal.aborted) break;
+        failures++;
+        logger.warn({ collection: collectionName }, 'change stream closed unexpectedly; reopening from the stored resume token');
+      } catch (error) {
+        if (signal.aborted) break;
+        failures++;
+        if (isHistoryLost(error)) {
+          logger.error(
+            { collection: collectionName, err: error },
+            'change stream history lost: the stored resume token is no longer in the oplog; changes since then cannot be delivered, restarting from now',
+          );
+          await clearResumeToken(collectionName).catch(() => undefined);
+        } else {
+          logger.error({ collection: collectionName, err: error, failures }, 'change stream failed; reopening from the stored resume token');
+        }
+      } finally {
+        this.#streams.delete(collectionName);
+      }
+
+      opened();
+      this.#states.set(collectionName, 'reopening');
+      await sleep(reopenDelayMs(failures), signal);
+    }
+    this.#states.set(collectionName, 'stopped');
+  }
+
+  async #consume(itemType: ItemType, collectionName: string, opened: () => void, onOpen: () => void): Promise<void> {
+    const { db, maxAwaitMs, handleChange, logger } = this.#options;
+    const resumeAfter = await loadResumeToken(collectionName);
+
+    const stream = db.collection(collectionName).watch([], {
+      fullDocument: 'updateLookup',
+      fullDocumentBeforeChange: 'whenAvailable',
+      maxAwaitTimeMS: maxAwaitMs,
+      ...(resumeAfter ? { resumeAfter } : {}),
+    });
+    this.#streams.set(collectionName, stream);
+    if (this.#abort.signal.aborted) return stream.close();
+
+    // tryNext sends the aggregate command, so the stream is open once it returns.
+    let raw = (await stream.tryNext()) as RawChange | null;
+    this.#states.set(collectionName, 'open');
+    onOpen();
+    opened();
+    logger.info({ collection: collectionName, resumed: resumeAfter !== undefined }, 'change stream opened');
+    if (!resumeAfter && stream.resumeToken) await saveResumeToken(collectionName, stream.resumeToken);
+
+    while (!this.#abort.signal.aborted && !stream.closed) {
+      if (raw) {
+        const change = normalizeChange(raw, collectionName, itemType);
+        if (change) await handleChange(change);
+        else logger.debug({ collection: collectionName, operationType: raw.operationType }, 'change event ignored');
+        await saveResumeToken(collectionName, raw._id);
+      }
+      raw = (await stream.tryNext()) as RawChange | null;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { createApiKey, createUser } from '../../src/admin/admin.service.js';
+import { HOOKS_RIGHT } from '../../src/auth/rights.js';
+
+let nextUserId = 1000;
+
+/** Creates a user with the hooks right (unless `rights` says otherwise) and an API key for it. */
+export async function createUserWithKey(rights: readonly string[] = [HOOKS_RIGHT]): Promise<{ userId: number; apiKey: string }> {
+  const userId = nextUserId++;
+  await createUser(userId, `Test user ${userId}`, rights);
+  const { key } = await createApiKey(userId);
+  return { userId, apiKey: key };
+}
+
+/** Polls `check` every 50 ms until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

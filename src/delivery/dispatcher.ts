@@ -1,9 +1,16 @@
 import { AttemptModel } from '../db/models/attempt.model.js';
 import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.js';
+import { HookModel } from '../db/models/hook.model.js';
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../watcher/backoff.js';
 import type { HttpSender, SendResult } from './http-sender.js';
 import { nextAttemptAt } from './retry-schedule.js';
+import { signatureHeaders } from './signature.js';
+
+/** `webhook-id` of a delivery: the same for every attempt, so receivers can drop repeats. */
+export function webhookIdOf(deliveryId: string): string {
+  return `msg_${deliveryId}`;
+}
 
 export interface DispatcherOptions {
   sender: HttpSender;
@@ -104,9 +111,26 @@ export class Dispatcher {
     const attempt = delivery.attemptCount + 1;
     const ids = { deliveryId: delivery._id.toHexString(), hookId: delivery.hookId.toHexString(), event: delivery.event, attempt };
 
+    let hook: { secret: string } | null;
+    try {
+      hook = await HookModel.findById(delivery.hookId, { secret: 1 }).lean();
+    } catch (error) {
+      logger.error({ ...ids, err: error }, 'loading the hook of a delivery failed; the delivery will be retried after its lease');
+      return;
+    }
+    if (!hook) {
+      await DeliveryModel.updateOne(
+        { _id: delivery._id },
+        { $set: { state: 'skipped', reason: 'the hook was deleted before delivery', leaseUntil: null, completedAt: new Date() } },
+      ).catch((error: unknown) => logger.error({ ...ids, err: error }, 'marking a delivery of a deleted hook as skipped failed'));
+      logger.info(ids, 'delivery skipped: the hook was deleted');
+      return;
+    }
+
     let result: SendResult;
     try {
-      result = await sender.send(delivery.url, delivery.body);
+      const headers = signatureHeaders(hook.secret, webhookIdOf(ids.deliveryId), delivery.body, new Date());
+      result = await sender.send(delivery.url, delivery.body, headers);
     } catch (error) {
       result = { ok: false, statusCode: null, error: 'request failed before it was sent', durationMs: 0 };
       logger.error({ ...ids, err: error }, 'delivery attempt crashed');

@@ -8,6 +8,8 @@ const hookSchema = new Schema(
     eventUser: { type: Number, default: null },
     eventProject: { type: Number, default: null },
     ownerId: { type: Number, required: true },
+    /** Standard Webhooks signing secret; returned to the owner only by createHook. */
+    secret: { type: String, required: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { collection: 'hookmill_hooks', versionKey: false },

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import type { Caller } from '../../auth/authenticate.js';
 import { AttemptModel } from '../../db/models/attempt.model.js';
 import { HookModel, type HookRecord } from '../../db/models/hook.model.js';
+import { generateSigningSecret } from '../../delivery/signature.js';
 import { notFound } from '../errors.js';
 import type { DeliveryAttempt } from './delivery-attempt.type.js';
 import type { CreateHookInput, HooksFilter } from './hook.input.js';
@@ -18,6 +19,7 @@ function toHook(record: HookRecord): Hook {
     eventProject: record.eventProject ?? null,
     ownerId: record.ownerId,
     createdAt: record.createdAt,
+    secret: null,
   };
 }
 
@@ -36,8 +38,9 @@ export class HookService {
       eventUser: input.eventUser ?? null,
       eventProject: input.eventProject ?? null,
       ownerId: caller.userId,
+      secret: generateSigningSecret(),
     });
-    return toHook(record.toObject() as HookRecord);
+    return { ...toHook(record.toObject() as HookRecord), secret: record.secret };
   }
 
   async list(caller: Caller, filter: HooksFilter | undefined): Promise<Hook[]> {

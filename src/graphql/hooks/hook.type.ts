@@ -22,4 +22,11 @@ export class Hook {
 
   @Field()
   createdAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Signing secret (whsec_…) for verifying deliveries. Returned only by createHook; null everywhere else, so store it then.',
+  })
+  secret!: string | null;
 }

@@ -84,7 +84,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         exclusions,
         logger: watcherLogger,
       });
-      if (handled.delivered > 0) dispatcher.notify();
+      dispatcher.enqueue(handled.pendingDeliveryIds);
     },
   });
   await watcher.start();

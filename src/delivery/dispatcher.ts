@@ -22,9 +22,11 @@ export interface DispatcherOptions {
 }
 
 /**
- * Sends pending deliveries. A delivery is claimed with a lease, so one held by a crashed process is
- * sent again once the lease runs out; every attempt is stored, and a failure gets the next retry time
- * from the schedule, or the failed state when the schedule is used up.
+ * Sends pending deliveries. Deliveries recorded by this process are handed over by id and go out at
+ * once; a scan every poll interval finds due retries and deliveries left by other processes. A delivery
+ * is claimed with a lease, so one held by a crashed process is sent again once the lease runs out.
+ * Every attempt is stored, and a failure gets the next retry time from the schedule, or the failed
+ * state when the schedule is used up.
  */
 export class Dispatcher {
   readonly #options: DispatcherOptions;
@@ -32,6 +34,9 @@ export class Dispatcher {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Ids of deliveries recorded by this process and not yet claimed. */
+  readonly #ready: string[] = [];
+  #lastEmptyScanAt = 0;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
@@ -51,6 +56,7 @@ export class Dispatcher {
     await this.#loop;
     await Promise.all(this.#inFlight);
     this.#loop = undefined;
+    this.#ready.length = 0;
     this.#options.logger.info('dispatcher stopped');
   }
 
@@ -58,8 +64,9 @@ export class Dispatcher {
     return this.#loop !== undefined && !this.#abort.signal.aborted;
   }
 
-  /** Asks the dispatcher to look for due deliveries now instead of at its next poll. */
-  notify(): void {
+  /** Hands over newly recorded deliveries, so they are sent now instead of at the next scan. */
+  enqueue(deliveryIds: readonly string[]): void {
+    this.#ready.push(...deliveryIds);
     this.#wake?.();
   }
 
@@ -68,12 +75,12 @@ export class Dispatcher {
     const signal = this.#abort.signal;
 
     while (!signal.aborted) {
-      let claimed = 0;
       try {
         while (this.#inFlight.size < concurrency && !signal.aborted) {
-          const delivery = await this.#claim();
-          if (!delivery) break;
-          claimed++;
+          const delivery = await this.#next();
+          if (delivery === undefined) break;
+          if (delivery === null) continue;
+
           const attempt = this.#attempt(delivery).finally(() => {
             this.#inFlight.delete(attempt);
             this.#wake?.();
@@ -82,8 +89,8 @@ export class Dispatcher {
         }
       } catch (error) {
         logger.error({ err: error }, 'claiming deliveries failed; retrying at the next poll');
+        this.#lastEmptyScanAt = Date.now();
       }
-      if (claimed > 0 && this.#inFlight.size < concurrency) continue;
 
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
@@ -93,10 +100,26 @@ export class Dispatcher {
     }
   }
 
-  async #claim(): Promise<DeliveryRecord | null> {
+  /**
+   * Claims the next delivery: a handed-over one first, else a due one found by a scan, at most one
+   * empty scan per poll interval. Returns null when a handed-over delivery was already claimed
+   * elsewhere, and undefined when there is nothing to do now.
+   */
+  async #next(): Promise<DeliveryRecord | null | undefined> {
+    const id = this.#ready.shift();
+    if (id !== undefined) return this.#claim({ _id: id });
+
+    if (Date.now() - this.#lastEmptyScanAt < this.#options.pollIntervalMs) return undefined;
+    const delivery = await this.#claim({ nextAttemptAt: { $lte: new Date() } });
+    if (!delivery) this.#lastEmptyScanAt = Date.now();
+    return delivery ?? undefined;
+  }
+
+  async #claim(filter: Record<string, unknown>): Promise<DeliveryRecord | null> {
     const now = new Date();
     return DeliveryModel.findOneAndUpdate(
       {
+        ...filter,
         state: 'pending',
         nextAttemptAt: { $lte: now },
         $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }],

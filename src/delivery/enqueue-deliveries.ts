@@ -27,12 +27,13 @@ function isOnlyDuplicateKeyErrors(error: unknown): boolean {
 /**
  * Writes the delivery records of one change. A change seen again after a restart finds its records
  * already there: the unique (changeId, hookId) index rejects the repeats and they are ignored, so each
- * hook gets one delivery per change.
+ * hook gets one delivery per change. Returns the ids of the pending records written, when known.
  */
-export async function enqueueDeliveries(change: EntityChange, deliveries: readonly NewDelivery[], now: Date): Promise<void> {
-  if (deliveries.length === 0) return;
+export async function enqueueDeliveries(change: EntityChange, deliveries: readonly NewDelivery[], now: Date): Promise<string[]> {
+  if (deliveries.length === 0) return [];
 
   const documents = deliveries.map(({ match, payload, state, reason }) => ({
+    _id: new Types.ObjectId(),
     changeId: change.changeId,
     hookId: new Types.ObjectId(match.hook.id),
     ownerId: match.hook.ownerId,
@@ -48,8 +49,10 @@ export async function enqueueDeliveries(change: EntityChange, deliveries: readon
     completedAt: state === 'pending' ? null : now,
   }));
 
+  const pendingIds = documents.filter((document) => document.state === 'pending').map((document) => document._id.toHexString());
   try {
     await DeliveryModel.insertMany(documents, { ordered: false });
+    return pendingIds;
   } catch (error) {
     if (!isOnlyDuplicateKeyErrors(error)) throw error;
     // NOTE: an ordered-false batch that hits a duplicate may stop early on some servers, so the
@@ -61,5 +64,7 @@ export async function enqueueDeliveries(change: EntityChange, deliveries: readon
         if (!isOnlyDuplicateKeyErrors(inner)) throw inner;
       }
     }
+    // Which records were new is unknown here; the dispatcher's scan finds the pending ones.
+    return [];
   }
 }

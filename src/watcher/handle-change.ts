@@ -17,7 +17,8 @@ export interface ChangeHandlerOptions {
 
 export interface HandledChange {
   events: string[];
-  delivered: number;
+  /** Ids of the pending deliveries written, for the dispatcher to send at once. */
+  pendingDeliveryIds: string[];
   skipped: number;
 }
 
@@ -52,7 +53,7 @@ export async function handleChange(change: EntityChange, options: ChangeHandlerO
     ...skipped.map((match) => ({ match, state: 'skipped' as const, reason: skipReason })),
   ].map((entry) => ({ ...entry, payload: buildPayload(change, entry.match.event, entry.match.hook.url, exclusion, knownId) }));
 
-  await enqueueDeliveries(change, deliveries, new Date());
+  const pendingDeliveryIds = await enqueueDeliveries(change, deliveries, new Date());
   await saveEntityState(change);
-  return { events: eventNames, delivered: matched.length, skipped: skipped.length };
+  return { events: eventNames, pendingDeliveryIds, skipped: skipped.length };
 }

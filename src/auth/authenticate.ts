@@ -29,7 +29,13 @@ export async function authenticate(authorization: string | undefined): Promise<C
 
   const key = match[1]!;
   const prefix = parseApiKey(key);
-  const record = prefix ? await ApiKeyModel.findOne({ prefix }).lean() : null;
+  if (!prefix) {
+    throw new AuthenticationError(
+      'Malformed API key: expected "hm_", 12 hexadecimal characters, "_" and 43 more characters. Copy the whole key as it was issued.',
+    );
+  }
+
+  const record = await ApiKeyModel.findOne({ prefix }).lean();
   if (!record || !apiKeyMatches(key, record.hash)) {
     throw new AuthenticationError('Unknown API key: check the key, or ask an administrator for a new one.');
   }

@@ -42,8 +42,10 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
     return { ...formatted, extensions };
   }
 
+  // An error that already carries a request id, such as the one contextFactory throws, was logged under that id.
   const original = unwrapResolverError(error);
-  const requestId = (original instanceof GraphQLError ? undefined : (original as { requestId?: string })?.requestId) ?? randomUUID();
+  const carriedId = formatted.extensions?.requestId;
+  const requestId = typeof carriedId === 'string' ? carriedId : randomUUID();
   logger.error({ err: original, path: formatted.path, requestId }, 'request failed with an internal error');
   return {
     message: `Internal server error; the server log has the details under request id ${requestId}.`,

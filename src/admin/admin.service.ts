@@ -5,6 +5,7 @@ import { ITEM_TYPES, type ItemType } from '../events/catalogue.js';
 import { ExclusionStore } from '../delivery/exclusion-store.js';
 import type { PayloadExclusion } from '../delivery/payload.js';
 import { generateApiKey } from '../auth/api-keys.js';
+import { HOOKS_RIGHT } from '../auth/rights.js';
 
 /** A request an administrator made that cannot be carried out; the message says why and what to do. */
 export class AdminError extends Error {
@@ -22,6 +23,42 @@ async function requireUser(userId: number) {
   const user = await UserModel.findOne({ userId }).lean();
   if (!user) throw new AdminError(`User ${userId} not found; create it first with create-user.`);
   return user;
+}
+
+/** Returns a user with its rights, or throws an AdminError when the user does not exist. */
+export async function getUser(userId: number) {
+  return requireUser(userId);
+}
+
+/** Checks whether a user has the hooks right, without which the API rejects the user's keys. */
+export function hasHooksRight(user: { rights: readonly string[] }): boolean {
+  return user.rights.includes(HOOKS_RIGHT);
+}
+
+/** A user with the number of its API keys that are not revoked. */
+export interface UserSummary {
+  userId: number;
+  name: string;
+  rights: string[];
+  createdAt: Date;
+  activeApiKeys: number;
+}
+
+/** Lists every user by ascending id, with the count of its unrevoked API keys. */
+export async function listUsers(): Promise<UserSummary[]> {
+  const users = await UserModel.find().sort({ userId: 1 }).lean();
+  const keys = await ApiKeyModel.find({ revokedAt: null }, { userId: 1 }).lean();
+
+  const keyCounts = new Map<number, number>();
+  for (const key of keys) keyCounts.set(key.userId, (keyCounts.get(key.userId) ?? 0) + 1);
+
+  return users.map((user) => ({
+    userId: user.userId,
+    name: user.name,
+    rights: [...user.rights],
+    createdAt: user.createdAt,
+    activeApiKeys: keyCounts.get(user.userId) ?? 0,
+  }));
 }
 
 export async function createUser(userId: number, name: string, rights: readonly string[] = []) {
@@ -71,6 +108,27 @@ export function parseItemType(value: string): ItemType {
 /** Field paths: letters, digits, `_` and `-`, with dots between nested names. */
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
 
+/**
+ * Splits a comma-separated field list such as `phone, address.street` and validates each path.
+ * An empty or blank string returns an empty list, which clears an item type's exclusions.
+ */
+export function parseFieldList(value: string): string[] {
+  if (value.trim() === '') return [];
+
+  const fields = value.split(',').map((field) => field.trim());
+  if (fields.includes('')) {
+    throw new AdminError(
+      `Field list "${value}" has an empty entry; separate field names with single commas, or pass "" to clear the list.`,
+    );
+  }
+  for (const field of fields) {
+    if (!FIELD_PATH.test(field)) {
+      throw new AdminError(`Field "${field}" is not a valid field path; use names like "phone" or "address.street".`);
+    }
+  }
+  return [...new Set(fields)];
+}
+
 export async function setExcludedFields(itemType: ItemType, fields: readonly string[]): Promise<PayloadExclusion> {
   for (const field of fields) {
     if (!FIELD_PATH.test(field)) {
@@ -82,4 +140,8 @@ export async function setExcludedFields(itemType: ItemType, fields: readonly str
 
 export async function setExcludeAll(excludeAll: boolean): Promise<PayloadExclusion> {
   return new ExclusionStore().setExcludeAll(excludeAll);
+}
+
+export async function getExclusion(): Promise<PayloadExclusion> {
+  return new ExclusionStore().get();
 }

@@ -1,0 +1,50 @@
+import { InvalidArgumentError } from 'commander';
+
+import type { ItemType } from '../events/catalogue.js';
+import { AdminError, parseFieldList, parseItemType } from './admin.service.js';
+
+// Commander calls these parsers with each option value and prefixes their messages with
+// "option '<flags>' argument '<value>' is invalid.", so the messages state only the expected form.
+
+/** Parses a positive whole number such as a user id, and rejects signs, decimals, exponents and 0. */
+export function parsePositiveId(value: string): number {
+  const trimmed = value.trim();
+  const parsed = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new InvalidArgumentError('Expected a positive whole number, such as 42.');
+  }
+  return parsed;
+}
+
+export function parseName(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a non-empty name.');
+  return value.trim();
+}
+
+export function parseRight(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a non-empty right name.');
+  return value.trim();
+}
+
+/** Collects every `--right` of a command line into one list. */
+export function collectRight(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), parseRight(value)];
+}
+
+export function parseItemTypeOption(value: string): ItemType {
+  return rethrowAsInvalidArgument(() => parseItemType(value));
+}
+
+export function parseFieldListOption(value: string): string[] {
+  return rethrowAsInvalidArgument(() => parseFieldList(value));
+}
+
+/** Turns an AdminError from a service parser into a usage error, so Commander reports it with the option. */
+function rethrowAsInvalidArgument<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof AdminError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}

@@ -6,7 +6,7 @@ import type { EntityChange, EntityDocument } from '../watcher/entity-change.js';
 export interface PayloadExclusion {
   /** Send only hook, url, Id and the filter fields. */
   excludeAll: boolean;
-  /** Item type to field paths (dot-separated for nested fields) left out of the resource. */
+  /** Item type to field paths (dot-separated for nested fields, applied to each element of an array) left out of the resource. */
   fields: Readonly<Partial<Record<ItemType, readonly string[]>>>;
 }
 
@@ -50,7 +50,10 @@ function removePath(target: Record<string, unknown>, path: readonly string[]): v
     return;
   }
   const child = target[head];
-  if (child && typeof child === 'object' && !Array.isArray(child)) removePath(child as Record<string, unknown>, rest);
+  const children = Array.isArray(child) ? child : [child];
+  for (const item of children) {
+    if (item && typeof item === 'object' && !Array.isArray(item)) removePath(item as Record<string, unknown>, rest);
+  }
 }
 
 /** Copies an entity document as a payload resource: JSON values, no `_id`, excluded fields removed. */

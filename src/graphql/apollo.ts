@@ -32,21 +32,19 @@ const CLIENT_CODES = new Set<string>([
 ]);
 
 /**
- * Replaces every error without a client code by a generic message carrying the request id, and logs
- * the original once, so that database details never reach a client.
+ * Passes client errors and already masked internal errors through, and replaces any other error by a
+ * generic one, logged once here. Resolver errors were masked and logged by maskInternalErrors.
  */
 function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) return { ...formatted, extensions };
 
-  // An error that already carries a request id, such as the one contextFactory throws, was logged under that id.
-  const original = unwrapResolverError(error);
-  const carriedId = formatted.extensions?.requestId;
-  const requestId = typeof carriedId === 'string' ? carriedId : randomUUID();
-  logger.error({ err: original, path: formatted.path, requestId }, 'request failed with an internal error');
+  const carriedId = extensions.requestId;
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR && typeof carriedId === 'string') return { ...formatted, extensions };
+
+  const requestId = randomUUID();
+  logger.error({ err: unwrapResolverError(error), path: formatted.path, requestId }, 'request failed with an internal error');
   return {
     message: `Internal server error; the server log has the details under request id ${requestId}.`,
     ...(formatted.path ? { path: formatted.path } : {}),

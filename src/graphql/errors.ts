@@ -22,3 +22,10 @@ export function notFound(message: string): GraphQLError {
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
 }
+
+/** A masked internal error; the server log has the original under `requestId`. */
+export function internalError(requestId: string): GraphQLError {
+  return new GraphQLError(`Internal server error; the server log has the details under request id ${requestId}.`, {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId },
+  });
+}

@@ -6,12 +6,14 @@ import { buildSchema } from 'type-graphql';
 import { HookDefinitionResolver } from './definitions/hook-definition.resolver.js';
 import { PayloadExclusionResolver } from './exclusion/payload-exclusion.resolver.js';
 import { HookResolver } from './hooks/hook.resolver.js';
+import { maskInternalErrors } from './mask-internal-errors.middleware.js';
 
 /** Builds the executable schema from the resolver classes. */
 export function buildHookmillSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [HookResolver, HookDefinitionResolver, PayloadExclusionResolver],
     validate: false,
+    globalMiddlewares: [maskInternalErrors],
   });
 }
 

@@ -92,6 +92,13 @@ describe('buildResource', () => {
     expect(buildResource(document, 'Account', exclusion)).to.deep.equal({ id: 42, name: 'Acme Oy', address: { city: 'Helsinki' } });
   });
 
+  it('removes a nested field from each array element', () => {
+    const contacts = { id: 7, contacts: [{ name: 'Ann', phone: '1' }, { name: 'Bob', phone: '2' }, 'note'] };
+    const exclusion: PayloadExclusion = { excludeAll: false, fields: { Account: ['contacts.phone'] } };
+
+    expect(buildResource(contacts, 'Account', exclusion)).to.deep.equal({ id: 7, contacts: [{ name: 'Ann' }, { name: 'Bob' }, 'note'] });
+  });
+
   it('applies only the exclusions of its item type', () => {
     const exclusion: PayloadExclusion = { excludeAll: false, fields: { User: ['phone'] } };
 

@@ -7,7 +7,7 @@ import type { PayloadExclusion } from '../delivery/payload.js';
 import { generateApiKey } from '../auth/api-keys.js';
 import { HOOKS_RIGHT } from '../auth/rights.js';
 
-/** A request an administrator made that cannot be carried out; the message says why and what to do. */
+/** A request an administrator made that cannot be carried out; the message states why and what to do. */
 export class AdminError extends Error {
   override name = 'AdminError';
 }

@@ -11,7 +11,7 @@ export interface Caller {
   apiKeyPrefix: string;
 }
 
-/** Why a request is not authenticated; each reason has its own message. */
+/** Authentication failure, with its own message for each reason. */
 export class AuthenticationError extends Error {
   override name = 'AuthenticationError';
 }

@@ -23,7 +23,7 @@ export interface DispatcherOptions {
 
 /**
  * Sends pending deliveries. Deliveries recorded by this process are handed over by id and go out at
- * once; a scan every poll interval finds due retries and deliveries left by other processes. A delivery
+ * once. A scan every poll interval finds due retries and deliveries left by other processes. A delivery
  * is claimed with a lease, so one held by a crashed process is sent again once the lease runs out.
  * Every attempt is stored, and a failure gets the next retry time from the schedule, or the failed
  * state when the schedule is used up.
@@ -192,7 +192,7 @@ export class Dispatcher {
         },
       );
     } catch (error) {
-      // The lease runs out and the delivery is attempted again, so nothing is lost.
+      // The delivery stays pending, so it is attempted again once its lease runs out.
       logger.error({ ...ids, err: error }, 'recording a delivery attempt failed; the delivery will be retried after its lease');
       return;
     }

@@ -23,7 +23,7 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
 }
 
-/** A masked internal error; the server log has the original under `requestId`. */
+/** Creates the generic error that replaces an internal one; the server log has the original under `requestId`. */
 export function internalError(requestId: string): GraphQLError {
   return new GraphQLError(`Internal server error; the server log has the details under request id ${requestId}.`, {
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId },

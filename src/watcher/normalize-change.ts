@@ -68,7 +68,10 @@ export function normalizeChange(
   const changeId = changeIdOf(raw._id);
   if (!operation || !changeId) return undefined;
 
-  const document = operation === 'delete' ? null : asDocument(raw.fullDocument);
+  // A stored document always has an _id. For an update whose document is gone, MongoDB sends a null
+  // fullDocument, but mongo-java-server 1.47 sends the fields the update set, without _id.
+  const fullDocument = asDocument(raw.fullDocument);
+  const document = operation === 'delete' || fullDocument?._id === undefined ? null : fullDocument;
   // Delete events on PoppyDB carry the deleted document as fullDocument; treat it as the pre-image.
   const previous =
     asDocument(raw.fullDocumentBeforeChange) ?? (operation === 'delete' ? asDocument(raw.fullDocument) : null);

@@ -20,7 +20,6 @@ const entityStateSchema = new Schema(
     _id: { type: String, required: true },
     entityId: { type: Number, default: null },
     status: { type: Schema.Types.Mixed, default: null },
-    subject: { type: String, default: null },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'hookmill_entity_states', versionKey: false },

@@ -66,7 +66,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     concurrency: config.deliveryConcurrency,
     pollIntervalMs: config.deliveryPollIntervalMs,
     leaseMs: config.deliveryLeaseMs,
-    retryDelaysSeconds: config.retryDelaysSeconds,
+    policy: { retryDelaysSeconds: config.retryDelaysSeconds, disableAfterFailingMs: config.disableAfterFailingHours * 3_600_000 },
+    retentionDays: config.retentionDays,
+    failedRetentionDays: config.failedRetentionDays,
     logger: logger.child({ component: 'dispatcher' }),
   });
   dispatcher.start();
@@ -81,6 +83,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       const handled = await handleChange(change, {
         maxHooksPerChange: config.maxHooksPerChange,
         readyForAcceptanceStatus: config.readyForAcceptanceStatus,
+        failedRetentionDays: config.failedRetentionDays,
         exclusions,
         logger: watcherLogger,
       });

@@ -35,6 +35,10 @@ export const DEFAULTS = {
   HOOKMILL_RETRY_DELAYS_SECONDS: '0,5,300,1800,7200,18000,36000,36000',
   HOOKMILL_CA_FILE: '',
   HOOKMILL_WATCHER_MAX_AWAIT_MS: 300,
+  HOOKMILL_DISABLE_AFTER_FAILING_HOURS: 120,
+  HOOKMILL_RETENTION_DAYS: 30,
+  HOOKMILL_FAILED_RETENTION_DAYS: 90,
+  HOOKMILL_SECRET_OVERLAP_HOURS: 24,
 } as const;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -63,6 +67,14 @@ export interface Config {
   caFile: string | undefined;
   /** Longest time one `getMore` on a change stream waits for new changes. */
   watcherMaxAwaitMs: number;
+  /** A hook failing this long without a success is disabled. */
+  disableAfterFailingHours: number;
+  /** Days a succeeded delivery and its attempts are kept. */
+  retentionDays: number;
+  /** Days a failed or skipped delivery and its attempts are kept. */
+  failedRetentionDays: number;
+  /** Hours the previous secret still signs deliveries after a rotation. */
+  secretOverlapHours: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it accepts. */
@@ -180,5 +192,9 @@ export function loadConfig(env: Env = process.env): Config {
     retryDelaysSeconds: readRetryDelays(env),
     caFile: caFile === '' ? undefined : caFile,
     watcherMaxAwaitMs: readInteger(env, 'HOOKMILL_WATCHER_MAX_AWAIT_MS', 10, 10_000),
+    disableAfterFailingHours: readInteger(env, 'HOOKMILL_DISABLE_AFTER_FAILING_HOURS', 1, 24 * 365),
+    retentionDays: readInteger(env, 'HOOKMILL_RETENTION_DAYS', 1, 3_650),
+    failedRetentionDays: readInteger(env, 'HOOKMILL_FAILED_RETENTION_DAYS', 1, 3_650),
+    secretOverlapHours: readInteger(env, 'HOOKMILL_SECRET_OVERLAP_HOURS', 0, 24 * 30),
   };
 }

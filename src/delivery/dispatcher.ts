@@ -1,23 +1,18 @@
-import { AttemptModel } from '../db/models/attempt.model.js';
 import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.js';
-import { HookModel } from '../db/models/hook.model.js';
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../watcher/backoff.js';
-import type { HttpSender, SendResult } from './http-sender.js';
-import { nextAttemptAt } from './retry-schedule.js';
-import { signatureHeaders } from './signature.js';
-
-/** `webhook-id` of a delivery: the same for every attempt, so receivers can drop repeats. */
-export function webhookIdOf(deliveryId: string): string {
-  return `msg_${deliveryId}`;
-}
+import { attemptDelivery } from './attempt-delivery.js';
+import type { HttpSender } from './http-sender.js';
+import type { RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
   sender: HttpSender;
   concurrency: number;
   pollIntervalMs: number;
   leaseMs: number;
-  retryDelaysSeconds: readonly number[];
+  policy: RetryPolicy;
+  retentionDays: number;
+  failedRetentionDays: number;
   logger: Logger;
 }
 
@@ -130,76 +125,16 @@ export class Dispatcher {
   }
 
   async #attempt(delivery: DeliveryRecord): Promise<void> {
-    const { sender, logger, retryDelaysSeconds } = this.#options;
-    const attempt = delivery.attemptCount + 1;
-    const ids = { deliveryId: delivery._id.toHexString(), hookId: delivery.hookId.toHexString(), event: delivery.event, attempt };
-
-    let hook: { secret: string } | null;
+    const { logger, ...dependencies } = this.#options;
     try {
-      hook = await HookModel.findById(delivery.hookId, { secret: 1 }).lean();
-    } catch (error) {
-      logger.error({ ...ids, err: error }, 'loading the hook of a delivery failed; the delivery will be retried after its lease');
-      return;
-    }
-    if (!hook) {
-      await DeliveryModel.updateOne(
-        { _id: delivery._id },
-        { $set: { state: 'skipped', reason: 'the hook was deleted before delivery', leaseUntil: null, completedAt: new Date() } },
-      ).catch((error: unknown) => logger.error({ ...ids, err: error }, 'marking a delivery of a deleted hook as skipped failed'));
-      logger.info(ids, 'delivery skipped: the hook was deleted');
-      return;
-    }
-
-    let result: SendResult;
-    try {
-      const headers = signatureHeaders(hook.secret, webhookIdOf(ids.deliveryId), delivery.body, new Date());
-      result = await sender.send(delivery.url, delivery.body, headers);
-    } catch (error) {
-      result = { ok: false, statusCode: null, error: 'request failed before it was sent', durationMs: 0 };
-      logger.error({ ...ids, err: error }, 'delivery attempt crashed');
-    }
-
-    const at = new Date();
-    const retryAt = result.ok ? null : nextAttemptAt(attempt, retryDelaysSeconds, at);
-    const state = result.ok ? 'succeeded' : retryAt ? 'pending' : 'failed';
-
-    try {
-      await AttemptModel.create({
-        deliveryId: delivery._id,
-        hookId: delivery.hookId,
-        event: delivery.event,
-        entityId: delivery.entityId ?? null,
-        attempt,
-        ok: result.ok,
-        statusCode: result.statusCode,
-        error: result.error,
-        durationMs: result.durationMs,
-        at,
-      });
-      await DeliveryModel.updateOne(
-        { _id: delivery._id },
-        {
-          $set: {
-            state,
-            attemptCount: attempt,
-            leaseUntil: null,
-            nextAttemptAt: retryAt,
-            lastStatusCode: result.statusCode,
-            lastError: result.error,
-            reason: state === 'failed' ? `gave up after ${attempt} attempts: ${result.error}` : null,
-            completedAt: state === 'pending' ? null : at,
-          },
-        },
-      );
+      const nextId = await attemptDelivery(delivery, { ...dependencies, logger });
+      if (nextId) this.enqueue([nextId]);
     } catch (error) {
       // The delivery stays pending, so it is attempted again once its lease runs out.
-      logger.error({ ...ids, err: error }, 'recording a delivery attempt failed; the delivery will be retried after its lease');
-      return;
+      logger.error(
+        { deliveryId: delivery._id.toHexString(), hookId: delivery.hookId.toHexString(), err: error },
+        'recording a delivery attempt failed; the delivery will be retried after its lease',
+      );
     }
-
-    const fields = { ...ids, statusCode: result.statusCode, durationMs: result.durationMs };
-    if (result.ok) logger.info(fields, 'delivery succeeded');
-    else if (retryAt) logger.warn({ ...fields, reason: result.error, nextAttemptAt: retryAt }, 'delivery attempt failed; retry scheduled');
-    else logger.error({ ...fields, reason: result.error }, 'delivery failed; retry schedule used up');
   }
 }

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 
 import { DeliveryModel, type DeliveryState } from '../db/models/delivery.model.js';
+import { HookModel } from '../db/models/hook.model.js';
 import type { HookMatch } from '../matching/match-hooks.js';
 import type { CandidateHook } from '../matching/hook-candidates.js';
 import type { EntityChange } from '../watcher/entity-change.js';
@@ -25,15 +26,34 @@ function isOnlyDuplicateKeyErrors(error: unknown): boolean {
 }
 
 /**
+ * Takes the next number of a hook's delivery sequence. A change that is handled again after a crash
+ * takes new numbers before its duplicate records are dropped, so receivers can see a gap there too.
+ */
+async function nextSequence(hookId: string): Promise<number> {
+  const hook = await HookModel.findOneAndUpdate({ _id: hookId }, { $inc: { sequence: 1 } }, { new: true, projection: { sequence: 1 } }).lean();
+  return hook?.sequence ?? 0;
+}
+
+/**
  * Writes the delivery records of one change. A change seen again after a restart finds its records
  * already there: the unique (changeId, hookId) index rejects the repeats and they are ignored, so each
  * hook gets one delivery per change. Returns the ids of the pending records written, when known.
  */
-export async function enqueueDeliveries(change: EntityChange, deliveries: readonly NewDelivery[], now: Date): Promise<string[]> {
+export async function enqueueDeliveries(
+  change: EntityChange,
+  deliveries: readonly NewDelivery[],
+  times: { now: Date; skippedExpiresAt: Date },
+): Promise<string[]> {
   if (deliveries.length === 0) return [];
+  const { now } = times;
 
-  const documents = deliveries.map(({ match, payload, state, reason }) => ({
+  const sequences: number[] = [];
+  for (const { match } of deliveries) sequences.push(await nextSequence(match.hook.id));
+
+  const documents = deliveries.map(({ match, payload, state, reason }, index) => ({
     _id: new Types.ObjectId(),
+    entityKey: `${change.collectionName}:${change.documentKey}`,
+    sequence: sequences[index]!,
     changeId: change.changeId,
     hookId: new Types.ObjectId(match.hook.id),
     ownerId: match.hook.ownerId,
@@ -41,12 +61,13 @@ export async function enqueueDeliveries(change: EntityChange, deliveries: readon
     collectionName: change.collectionName,
     entityId: payload.Id,
     url: match.hook.url,
-    body: JSON.stringify(payload),
+    body: JSON.stringify({ ...payload, sequence: sequences[index] }),
     state,
     reason,
     nextAttemptAt: state === 'pending' ? now : null,
     createdAt: now,
     completedAt: state === 'pending' ? null : now,
+    expiresAt: state === 'pending' ? null : times.skippedExpiresAt,
   }));
 
   const pendingIds = documents.filter((document) => document.state === 'pending').map((document) => document._id.toHexString());

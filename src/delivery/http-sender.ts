@@ -11,6 +11,30 @@ export interface SendResult {
   /** Why the attempt failed, in words an integrator can act on; null on success. */
   error: string | null;
   durationMs: number;
+  timedOut: boolean;
+  retryAfter: string | null;
+  /** First RESPONSE_SNIPPET_BYTES of the answer's body, as text. */
+  responseBody: string | null;
+}
+
+/** Bytes of a receiver's answer kept with the attempt. */
+export const RESPONSE_SNIPPET_BYTES = 1024;
+
+async function readSnippet(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  while (length < RESPONSE_SNIPPET_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  const bytes = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES);
+  // A cut inside a multi-byte character decodes to U+FFFD, which is fine for a log excerpt.
+  return bytes.toString('utf8');
 }
 
 export interface HttpSenderOptions {
@@ -85,8 +109,7 @@ export class HttpSender {
         redirect: 'manual',
         dispatcher: this.#agent,
       } as Parameters<typeof ky.post>[1]);
-      // The body is read so the connection can be reused, and dropped.
-      await response.arrayBuffer().catch(() => undefined);
+      const responseBody = await readSnippet(response).catch(() => null);
 
       const ok = response.status >= 200 && response.status < 300;
       return {
@@ -94,13 +117,16 @@ export class HttpSender {
         statusCode: response.status,
         error: ok ? null : describeStatus(response.status, response.headers.get('location')),
         durationMs: elapsed(),
+        timedOut: false,
+        retryAfter: response.headers.get('retry-after'),
+        responseBody,
       };
     } catch (error) {
-      const message =
-        error instanceof TimeoutError
-          ? `receiver did not answer within ${this.#options.timeoutMs} ms (timed out)`
-          : describeNetworkError(error);
-      return { ok: false, statusCode: null, error: message, durationMs: elapsed() };
+      const timedOut = error instanceof TimeoutError;
+      const message = timedOut
+        ? `receiver did not answer within ${this.#options.timeoutMs} ms (timed out)`
+        : describeNetworkError(error);
+      return { ok: false, statusCode: null, error: message, durationMs: elapsed(), timedOut, retryAfter: null, responseBody: null };
     }
   }
 

@@ -22,6 +22,8 @@ export interface HookPayload {
   subject?: string;
   resource?: Record<string, unknown> | null;
   timestamp?: string;
+  /** Per-hook sequence number: consecutive for the deliveries of one hook, so a gap shows a missed one. */
+  sequence?: number;
 }
 
 /** Converts BSON values (ObjectId, Date, Decimal128, Long) to what JSON.stringify would show a receiver. */

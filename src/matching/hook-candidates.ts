@@ -4,6 +4,8 @@ import type { MatchableHook } from './match-hooks.js';
 export interface CandidateHook extends MatchableHook {
   url: string;
   ownerId: number;
+  enabled: boolean;
+  disabledReason: string | null;
 }
 
 /** Loads the hooks registered for any of the given event names, oldest first. */
@@ -20,5 +22,7 @@ export async function findCandidateHooks(eventNames: readonly string[]): Promise
     eventUser: record.eventUser ?? null,
     eventProject: record.eventProject ?? null,
     createdAt: record.createdAt,
+    enabled: record.enabled !== false,
+    disabledReason: record.disabledReason ?? null,
   }));
 }

@@ -11,6 +11,8 @@ import { loadEntityState, saveEntityState } from './entity-state-store.js';
 export interface ChangeHandlerOptions {
   maxHooksPerChange: number;
   readyForAcceptanceStatus: number;
+  /** Days a skipped delivery record is kept. */
+  failedRetentionDays: number;
   exclusions: ExclusionStore;
   logger: Logger;
 }
@@ -32,7 +34,8 @@ export async function handleChange(change: EntityChange, options: ChangeHandlerO
   const eventNames = events.map((event) => event.definition.name);
 
   const candidates = await findCandidateHooks(eventNames);
-  const { matched, skipped } = matchHooks(events, candidates, options.maxHooksPerChange);
+  const { matched, skipped } = matchHooks(events, candidates.filter((hook) => hook.enabled), options.maxHooksPerChange);
+  const disabled = matchHooks(events, candidates.filter((hook) => !hook.enabled), candidates.length).matched;
   if (skipped.length > 0) {
     options.logger.warn(
       {
@@ -51,9 +54,12 @@ export async function handleChange(change: EntityChange, options: ChangeHandlerO
   const deliveries: NewDelivery[] = [
     ...matched.map((match) => ({ match, state: 'pending' as const, reason: null })),
     ...skipped.map((match) => ({ match, state: 'skipped' as const, reason: skipReason })),
+    ...disabled.map((match) => ({ match, state: 'skipped' as const, reason: `the hook is disabled: ${match.hook.disabledReason ?? 'no reason given'}` })),
   ].map((entry) => ({ ...entry, payload: buildPayload(change, entry.match.event, entry.match.hook.url, exclusion, knownId) }));
 
-  const pendingDeliveryIds = await enqueueDeliveries(change, deliveries, new Date());
+  const now = new Date();
+  const skippedExpiresAt = new Date(now.getTime() + options.failedRetentionDays * 24 * 3600_000);
+  const pendingDeliveryIds = await enqueueDeliveries(change, deliveries, { now, skippedExpiresAt });
   await saveEntityState(change);
   return { events: eventNames, pendingDeliveryIds, skipped: skipped.length };
 }

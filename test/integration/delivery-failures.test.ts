@@ -5,6 +5,7 @@ import { expect } from 'chai';
 
 import { AttemptModel, type AttemptRecord } from '../../src/db/models/attempt.model.js';
 import { DeliveryModel, type DeliveryRecord } from '../../src/db/models/delivery.model.js';
+import { MIN_WAIT_AFTER_OVERLOAD_SECONDS } from '../../src/delivery/retry-policy.js';
 import { RETRY_JITTER_RATIO } from '../../src/delivery/retry-schedule.js';
 import { eventually } from '../support/fixtures.js';
 import { startHttpsReceiver, type HttpsReceiver, type Responder } from '../support/https-receiver.js';
@@ -82,8 +83,10 @@ describe('delivery failures', () => {
     await service.db.collection('accounts').insertOne({ id: nextEntityId(), name: 'Failing Oy' });
 
     for (const [name, hookId] of hookIds) {
+      // A timed-out attempt is retried a minute later at the earliest, so that delivery is read after its first attempt.
+      const settled = name === 'timeout' ? { attemptCount: 1 } : { state: { $in: ['succeeded', 'failed'] } };
       const delivery = await eventually(
-        async () => (await DeliveryModel.findOne({ hookId, state: { $in: ['succeeded', 'failed'] } }).lean<DeliveryRecord>()) ?? undefined,
+        async () => (await DeliveryModel.findOne({ hookId, ...settled }).lean<DeliveryRecord>()) ?? undefined,
         10_000,
         `final state of the ${name} delivery`,
       );
@@ -98,7 +101,7 @@ describe('delivery failures', () => {
     await service?.stop();
   });
 
-  for (const name of ['status 500', 'timeout', 'connection refused', 'untrusted certificate', 'redirect']) {
+  for (const name of ['status 500', 'connection refused', 'untrusted certificate', 'redirect']) {
     context(`when every attempt fails with ${name}`, () => {
       it('stores two failed attempts', () => {
         expect(outcome(name).attempts.map((attempt) => [attempt.attempt, attempt.ok])).to.deep.equal([
@@ -150,6 +153,16 @@ describe('delivery failures', () => {
 
     it('gives up at the timeout', () => {
       expect(outcome('timeout').attempts[0]!.durationMs).to.be.within(TIMEOUT_MS, TIMEOUT_MS * 3 - 1);
+    });
+
+    it('keeps the delivery pending', () => {
+      expect(outcome('timeout').delivery.state).to.equal('pending');
+    });
+
+    it('waits at least a minute before retrying', () => {
+      const { delivery, attempts } = outcome('timeout');
+
+      expect(delivery.nextAttemptAt!.getTime() - attempts[0]!.at.getTime()).to.be.at.least(MIN_WAIT_AFTER_OVERLOAD_SECONDS * 1000);
     });
   });
 

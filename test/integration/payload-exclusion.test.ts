@@ -104,8 +104,14 @@ describe('payload exclusion', () => {
 
     after(() => service?.stop());
 
-    it('sends only hook, url and Id', () => {
-      expect(account.body).to.deep.equal({ hook: 'account.update', url: `${receiver.url}/account.update`, Id: accountId });
+    it('sends only hook, url, Id and sequence', () => {
+      expect(account.body).to.deep.equal({
+        hook: 'account.update',
+        url: `${receiver.url}/account.update`,
+        Id: accountId,
+        sequence: account.body.sequence,
+      });
+      expect(account.body.sequence).to.be.a('number');
     });
 
     it('keeps the filter fields', () => {
@@ -115,6 +121,7 @@ describe('payload exclusion', () => {
         Id: requestId,
         eventUser: 8,
         eventProject: 3,
+        sequence: request.body.sequence,
       });
     });
 

@@ -85,7 +85,7 @@ const CASES: EntityCase[] = [
   },
 ];
 
-const BASE_KEYS = ['Id', 'hook', 'resource', 'subject', 'timestamp', 'url'];
+const BASE_KEYS = ['Id', 'hook', 'resource', 'sequence', 'subject', 'timestamp', 'url'];
 
 function expectTimestampWithin(request: ReceivedRequest, startedAt: number): void {
   // The embedded database reports change times in whole seconds.

@@ -12,10 +12,16 @@ const attemptSchema = new Schema(
     statusCode: { type: Number, default: null },
     error: { type: String, default: null },
     durationMs: { type: Number, required: true },
+    /** First kilobyte of the receiver's answer. */
+    responseBody: { type: String, default: null },
     at: { type: Date, required: true },
+    /** When the record is removed by the TTL index; set when its delivery completes. */
+    expiresAt: { type: Date, default: null },
   },
   { collection: 'hookmill_attempts', versionKey: false },
 );
+
+attemptSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export type AttemptRecord = InferSchemaType<typeof attemptSchema>;
 export const AttemptModel = model('HookmillAttempt', attemptSchema);

@@ -16,6 +16,10 @@ const deliverySchema = new Schema(
     event: { type: String, required: true },
     collectionName: { type: String, required: true },
     entityId: { type: Number, default: null },
+    /** Collection and `_id` of the changed document; deliveries of one hook and entity go out in order. */
+    entityKey: { type: String, required: true },
+    /** Per-hook sequence number, also in the payload, so receivers can detect gaps. */
+    sequence: { type: Number, required: true },
     url: { type: String, required: true },
     /** Exact JSON body sent to the receiver. */
     body: { type: String, required: true },
@@ -29,12 +33,16 @@ const deliverySchema = new Schema(
     lastError: { type: String, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
     completedAt: { type: Date, default: null },
+    /** When the record is removed by the TTL index; null while the delivery is pending. */
+    expiresAt: { type: Date, default: null },
   },
   { collection: 'hookmill_deliveries', versionKey: false },
 );
 deliverySchema.index({ changeId: 1, hookId: 1 }, { unique: true });
 deliverySchema.index({ state: 1, nextAttemptAt: 1 });
 deliverySchema.index({ hookId: 1, createdAt: -1 });
+deliverySchema.index({ hookId: 1, entityKey: 1, sequence: 1 });
+deliverySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export type DeliveryRecord = InferSchemaType<typeof deliverySchema> & { _id: Types.ObjectId };
 export const DeliveryModel = model('HookmillDelivery', deliverySchema);

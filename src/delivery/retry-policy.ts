@@ -39,7 +39,8 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
 
-  const at = Date.parse(trimmed);
+  // An HTTP date names its weekday and month, such as "Wed, 21 Oct 2015 07:28:00 GMT".
+  const at = /^[A-Za-z]{3}, /.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 
 import mongoose from 'mongoose';
@@ -12,6 +14,7 @@ import { HttpSender } from './delivery/http-sender.js';
 import { contextFactory, createApolloServer } from './graphql/apollo.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './log/logger.js';
+import { LeaderLease } from './leader/leader-lease.js';
 import { ChangeStreamWatcher } from './watcher/change-stream-watcher.js';
 import { handleChange } from './watcher/handle-change.js';
 
@@ -21,6 +24,8 @@ export interface RunningService {
   /** Base URL of the HTTP server, such as http://127.0.0.1:4000. */
   url: string;
   watcher: ChangeStreamWatcher;
+  /** Whether this instance runs the watcher; with several instances on one database, one does. */
+  leader: LeaderLease;
   dispatcher: Dispatcher;
   /** The embedded database, when MONGODB_URI was unset. */
   embeddedDatabase: EmbeddedDatabase | undefined;
@@ -90,14 +95,22 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       dispatcher.enqueue(handled.pendingDeliveryIds);
     },
   });
-  await watcher.start();
+  const leader = new LeaderLease({
+    name: 'watcher',
+    holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+    leaseMs: config.leaderLeaseMs,
+    onElected: () => watcher.start(),
+    onDeposed: () => watcher.stop(),
+    logger: logger.child({ component: 'leader' }),
+  });
+  await leader.start();
 
   const httpServer = createServer();
   const apollo = await createApolloServer(httpServer, logger);
   const app = createApp({
     apollo,
-    context: contextFactory(exclusions, logger),
-    health: { connection: mongoose.connection, watcher, dispatcher },
+    context: contextFactory({ exclusions, deliveryQueue: dispatcher, secretOverlapHours: config.secretOverlapHours, logger }),
+    health: { connection: mongoose.connection, watcher, dispatcher, leader },
   });
   httpServer.on('request', app);
   const address = await listen(httpServer, config.host, config.port);
@@ -108,12 +121,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   return {
     url,
     watcher,
+    leader,
     dispatcher,
     embeddedDatabase: embedded,
     stop() {
       stopping ??= (async () => {
         await apollo.stop();
-        await watcher.stop();
+        await leader.stop();
         await dispatcher.stop();
         await sender.close();
         await disconnectDatabase();

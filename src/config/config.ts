@@ -39,6 +39,7 @@ export const DEFAULTS = {
   HOOKMILL_RETENTION_DAYS: 30,
   HOOKMILL_FAILED_RETENTION_DAYS: 90,
   HOOKMILL_SECRET_OVERLAP_HOURS: 24,
+  HOOKMILL_LEADER_LEASE_MS: 15_000,
 } as const;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -75,6 +76,8 @@ export interface Config {
   failedRetentionDays: number;
   /** Hours the previous secret still signs deliveries after a rotation. */
   secretOverlapHours: number;
+  /** Lease of the instance that runs the watcher; another instance takes over this long after it dies. */
+  leaderLeaseMs: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it accepts. */
@@ -196,5 +199,6 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays: readInteger(env, 'HOOKMILL_RETENTION_DAYS', 1, 3_650),
     failedRetentionDays: readInteger(env, 'HOOKMILL_FAILED_RETENTION_DAYS', 1, 3_650),
     secretOverlapHours: readInteger(env, 'HOOKMILL_SECRET_OVERLAP_HOURS', 0, 24 * 30),
+    leaderLeaseMs: readInteger(env, 'HOOKMILL_LEADER_LEASE_MS', 1_000, 600_000),
   };
 }

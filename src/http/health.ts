@@ -5,6 +5,8 @@ export interface HealthSources {
   connection: Connection;
   watcher: { running: boolean; states: Record<string, string> };
   dispatcher: { running: boolean };
+  /** The watcher runs on the leader only; other instances stand by. */
+  leader: { isLeader: boolean };
 }
 
 const PING_TIMEOUT_MS = 2_000;
@@ -26,16 +28,21 @@ async function databaseReachable(connection: Connection): Promise<boolean> {
   return reachable;
 }
 
-/** `GET /healthz`: 200 when the database answers and the watcher and dispatcher run, else 503; JSON either way. */
+/**
+ * `GET /healthz`: 200 when the database answers, the dispatcher runs and, on the leader, every change
+ * stream is open; 503 otherwise. JSON either way.
+ */
 export function healthHandler(sources: HealthSources) {
   return async (_request: Request, response: Response) => {
     const database = await databaseReachable(sources.connection);
-    const healthy = database && sources.watcher.running && sources.dispatcher.running;
+    const watcherHealthy = !sources.leader.isLeader || sources.watcher.running;
+    const healthy = database && watcherHealthy && sources.dispatcher.running;
+    const watcherState = !sources.leader.isLeader ? 'standby' : sources.watcher.running ? 'running' : 'not running';
 
     response.status(healthy ? 200 : 503).json({
       status: healthy ? 'ok' : 'unavailable',
       database: { state: database ? 'up' : 'down' },
-      watcher: { state: sources.watcher.running ? 'running' : 'not running', streams: sources.watcher.states },
+      watcher: { state: watcherState, streams: sources.watcher.states },
       dispatcher: { state: sources.dispatcher.running ? 'running' : 'not running' },
     });
   };

@@ -1,4 +1,5 @@
 import { ApiKeyModel } from '../db/models/api-key.model.js';
+import { GapModel } from '../db/models/gap.model.js';
 import { HookModel, type HookRecord } from '../db/models/hook.model.js';
 import { UserModel } from '../db/models/user.model.js';
 import { ITEM_TYPES, type ItemType } from '../events/catalogue.js';
@@ -144,4 +145,10 @@ export async function setExcludeAll(excludeAll: boolean): Promise<PayloadExclusi
 
 export async function getExclusion(): Promise<PayloadExclusion> {
   return new ExclusionStore().get();
+}
+
+/** Lists recorded change stream gaps, newest first. */
+export async function listGaps() {
+  const gaps = await GapModel.find({}, { _id: 0 }).sort({ detectedAt: -1 }).lean();
+  return gaps.map((gap) => ({ collectionName: gap.collectionName, lostSince: gap.lostSince ?? null, detectedAt: gap.detectedAt, error: gap.error }));
 }

@@ -10,6 +10,7 @@ import {
   getUser,
   grantRight,
   hasHooksRight,
+  listGaps,
   listHooks,
   listUsers,
   revokeRight,
@@ -150,6 +151,20 @@ function addHookCommands(program: Command): void {
       else if (hooks.length === 0) print(options.user === undefined ? 'No hooks.' : `No hooks owned by user ${options.user}.`);
       else print(formatHookTable(hooks));
     });
+
+  addSubcommand(program, 'list-gaps', 'List spans of changes the watcher lost because the change stream history no longer reached back.')
+    .option('--json', 'print a JSON array instead of lines')
+    .action(async (options: { json?: boolean }) => {
+      const gaps = await withDatabase(() => listGaps());
+      if (options.json) printJson(gaps);
+      else if (gaps.length === 0) print('No gaps: the watcher has read every change since it started.');
+      else print(gaps.map(formatGap).join('\n'));
+    });
+}
+
+function formatGap(gap: { collectionName: string; lostSince: Date | null; detectedAt: Date; error: string }): string {
+  const since = gap.lostSince ? gap.lostSince.toISOString() : 'an unknown time';
+  return `${gap.collectionName}: changes from ${since} to ${gap.detectedAt.toISOString()} were not delivered (${gap.error})`;
 }
 
 interface SetExclusionOptions {

@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { reopenDelayMs, sleep } from './backoff.js';
 import type { EntityChange } from './entity-change.js';
 import { normalizeChange, type RawChange } from './normalize-change.js';
-import { clearResumeToken, loadResumeToken, saveResumeToken } from './resume-token-store.js';
+import { loadResumeToken, recordHistoryGap, saveResumeToken } from './resume-token-store.js';
 
 export type StreamState = 'starting' | 'open' | 'reopening' | 'stopped';
 
@@ -90,11 +90,11 @@ export class ChangeStreamWatcher {
         if (signal.aborted) break;
         failures++;
         if (isHistoryLost(error)) {
+          const lostSince = await recordHistoryGap(collectionName, error).catch(() => null);
           logger.error(
-            { collection: collectionName, err: error },
-            'change stream history lost: the stored resume token is no longer in the oplog; changes since then cannot be delivered, restarting from now',
+            { collection: collectionName, err: error, lostSince, lostUntil: new Date() },
+            'change stream history lost: changes since the stored resume token cannot be delivered; gap recorded, restarting from now',
           );
-          await clearResumeToken(collectionName).catch(() => undefined);
         } else {
           logger.error({ collection: collectionName, err: error, failures }, 'change stream failed; reopening from the stored resume token');
         }

@@ -1,3 +1,4 @@
+import { GapModel } from '../db/models/gap.model.js';
 import { ResumeTokenModel } from '../db/models/watcher-state.model.js';
 
 /** Loads the stored resume token of a collection's change stream, or undefined to start from now. */
@@ -16,4 +17,21 @@ export async function saveResumeToken(collectionName: string, token: unknown): P
 
 export async function clearResumeToken(collectionName: string): Promise<void> {
   await ResumeTokenModel.deleteOne({ _id: collectionName });
+}
+
+/**
+ * Records that the changes since the stored token are lost, then forgets the token so the stream
+ * restarts from now. Returns the start of the lost span.
+ */
+export async function recordHistoryGap(collectionName: string, error: unknown): Promise<Date | null> {
+  const stored = await ResumeTokenModel.findById(collectionName).lean();
+  const lostSince = stored?.updatedAt ?? null;
+  await GapModel.create({
+    collectionName,
+    lostSince,
+    detectedAt: new Date(),
+    error: error instanceof Error ? error.message : String(error),
+  });
+  await clearResumeToken(collectionName);
+  return lostSince;
 }

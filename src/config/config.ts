@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { z } from 'zod';
 
 import { ITEM_TYPES, type ItemType } from '../events/catalogue.js';
@@ -132,6 +134,7 @@ function readCollections(env: Env): Record<ItemType, string> {
   const collections: Record<ItemType, string> = { ...DEFAULT_COLLECTIONS };
   if (raw === '') return collections;
 
+  const seen = new Set<ItemType>();
   for (const entry of raw.split(',')) {
     const [itemType, collection, extra] = entry.split('=').map((part) => part.trim());
     const known = ITEM_TYPES.find((type) => type.toLowerCase() === itemType?.toLowerCase());
@@ -141,6 +144,10 @@ function readCollections(env: Env): Record<ItemType, string> {
           `with an item type from ${ITEM_TYPES.join(', ')}.`,
       );
     }
+    if (seen.has(known)) {
+      throw new ConfigError(`HOOKMILL_COLLECTIONS names ${known} twice: give each item type one collection.`);
+    }
+    seen.add(known);
     collections[known] = collection;
   }
 
@@ -165,9 +172,27 @@ function readRetryDelays(env: Env): number[] {
   return delays.map(Number);
 }
 
+/** Checks that a CA file exists and holds at least one PEM certificate. */
+function readCaFile(env: Env): string | undefined {
+  const file = readString(env, 'HOOKMILL_CA_FILE');
+  if (file === '') return undefined;
+
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    throw new ConfigError(`HOOKMILL_CA_FILE="${file}" cannot be read (${code}): give the path of a PEM file of CA certificates.`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`HOOKMILL_CA_FILE="${file}" holds no PEM certificate: expected "-----BEGIN CERTIFICATE-----" blocks.`);
+  }
+  return file;
+}
+
 /** Reads and validates the whole configuration once; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const caFile = readString(env, 'HOOKMILL_CA_FILE');
+  const caFile = readCaFile(env);
   const deliveryTimeoutMs = readInteger(env, 'HOOKMILL_DELIVERY_TIMEOUT_MS', 100, 300_000);
   const deliveryLeaseMs = readInteger(env, 'HOOKMILL_DELIVERY_LEASE_MS', 1_000, 3_600_000);
   if (deliveryLeaseMs <= deliveryTimeoutMs) {
@@ -193,7 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryPollIntervalMs: readInteger(env, 'HOOKMILL_DELIVERY_POLL_INTERVAL_MS', 10, 60_000),
     deliveryLeaseMs,
     retryDelaysSeconds: readRetryDelays(env),
-    caFile: caFile === '' ? undefined : caFile,
+    caFile,
     watcherMaxAwaitMs: readInteger(env, 'HOOKMILL_WATCHER_MAX_AWAIT_MS', 10, 10_000),
     disableAfterFailingHours: readInteger(env, 'HOOKMILL_DISABLE_AFTER_FAILING_HOURS', 1, 24 * 365),
     retentionDays: readInteger(env, 'HOOKMILL_RETENTION_DAYS', 1, 3_650),

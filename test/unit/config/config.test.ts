@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { ConfigError, DEFAULT_COLLECTIONS, loadConfig } from '../../../src/config/config.js';
+import { testCertificates } from '../../support/test-ca.js';
 
 /** Runs loadConfig and returns the message of the ConfigError it throws. */
 function configErrorOf(env: Record<string, string>): string {
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
         MONGODB_URI: 'mongodb://127.0.0.1:27017/?replicaSet=rs0',
         HOOKMILL_READY_FOR_ACCEPTANCE_STATUS: '-2',
         HOOKMILL_RETRY_DELAYS_SECONDS: '1, 2,3',
-        HOOKMILL_CA_FILE: '/etc/hookmill/ca.pem',
+        HOOKMILL_CA_FILE: testCertificates().caFile,
       });
 
       expect(config.port).to.equal(4100);
@@ -63,7 +64,7 @@ describe('loadConfig', () => {
       expect(config.mongodbUri).to.equal('mongodb://127.0.0.1:27017/?replicaSet=rs0');
       expect(config.readyForAcceptanceStatus).to.equal(-2);
       expect(config.retryDelaysSeconds).to.deep.equal([1, 2, 3]);
-      expect(config.caFile).to.equal('/etc/hookmill/ca.pem');
+      expect(config.caFile).to.equal(testCertificates().caFile);
     });
 
     it('treats an empty value as unset', () => {
@@ -190,5 +191,26 @@ describe('loadConfig', () => {
         expect(configErrorOf({ [name]: value })).to.include(`${name}="${value}"`);
       });
     }
+  });
+  context('when HOOKMILL_CA_FILE is unusable', () => {
+    it('rejects a missing file', () => {
+      expect(() => loadConfig({ HOOKMILL_CA_FILE: '/nonexistent/ca.pem' })).to.throw(
+        ConfigError,
+        'HOOKMILL_CA_FILE="/nonexistent/ca.pem" cannot be read (ENOENT)',
+      );
+    });
+
+    it('rejects a file without certificates', () => {
+      expect(() => loadConfig({ HOOKMILL_CA_FILE: 'package.json' })).to.throw(ConfigError, 'holds no PEM certificate');
+    });
+  });
+
+  context('when HOOKMILL_COLLECTIONS names an item type twice', () => {
+    it('names the item type', () => {
+      expect(() => loadConfig({ HOOKMILL_COLLECTIONS: 'Account=accounts,account=crm' })).to.throw(
+        ConfigError,
+        'HOOKMILL_COLLECTIONS names Account twice',
+      );
+    });
   });
 });

@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded/embe
 import { Dispatcher } from './delivery/dispatcher.js';
 import { ExclusionStore } from './delivery/exclusion-store.js';
 import { HttpSender } from './delivery/http-sender.js';
+import { ReceiverGuard } from './delivery/receiver-guard.js';
 import { contextFactory, createApolloServer } from './graphql/apollo.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './log/logger.js';
@@ -32,40 +33,92 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-async function openDatabase(config: Config, logger: Logger): Promise<{ uri: string; embedded?: EmbeddedDatabase }> {
+/** The service cannot start because of its environment; the message names the variable and the fix. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface ServiceHooks {
+  /** Called when a part the service cannot run without fails for good, such as the embedded database. */
+  onFatal?: (reason: string) => void;
+}
+
+function listenError(error: unknown, config: Config): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `HOOKMILL_PORT=${config.port} is already in use on ${config.host}: stop the other process or set HOOKMILL_PORT to a free port.`,
+      { cause: error },
+    );
+  }
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return new StartupError(
+      `HOOKMILL_HOST=${config.host} is not an address of this machine (${code}): set it to one, such as 127.0.0.1 or 0.0.0.0.`,
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES') {
+    return new StartupError(`HOOKMILL_PORT=${config.port} needs privileges this process lacks: use a port above 1023.`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+async function connectOrExplain(uri: string, config: Config): Promise<void> {
+  try {
+    await connectDatabase(uri, config.dbName);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]!.replace(/mongodb(\+srv)?:\/\/\S+/g, describeMongoUri) : String(error);
+    const where = config.mongodbUri ? `MONGODB_URI (${describeMongoUri(config.mongodbUri)})` : `the embedded database (${describeMongoUri(uri)})`;
+    throw new StartupError(
+      `Connecting to ${where} failed: ${reason}. Check that the database runs and is a replica set member, ` +
+        'or unset MONGODB_URI to use the embedded database.',
+      { cause: error },
+    );
+  }
+}
+
+async function openDatabase(config: Config, logger: Logger, hooks: ServiceHooks): Promise<{ uri: string; embedded?: EmbeddedDatabase }> {
   if (config.mongodbUri) {
     logger.info({ database: 'mongodb', hosts: describeMongoUri(config.mongodbUri) }, 'using the MongoDB given by MONGODB_URI');
     return { uri: config.mongodbUri };
   }
 
   logger.info({ dataDir: config.dataDir }, 'MONGODB_URI is unset: starting the embedded database (mongo-java-server)');
-  const embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, port: config.embeddedDbPort, logger });
+  const embedded = await startEmbeddedDatabase({
+    dataDir: config.dataDir,
+    port: config.embeddedDbPort,
+    logger,
+    onUnexpectedExit: (reason) => hooks.onFatal?.(reason),
+  });
   logger.info({ database: 'embedded', uri: embedded.uri }, 'using the embedded database');
   return { uri: embedded.uri, embedded };
 }
 
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+function listen(server: Server, config: Config): Promise<AddressInfo> {
+  const { host, port } = config;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: unknown) => reject(listenError(error, config));
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve(server.address() as AddressInfo);
     });
   });
 }
 
 /** Starts the whole service: database, dispatcher, watcher and HTTP API, in that order. */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const { uri, embedded } = await openDatabase(config, logger);
+export async function startService(config: Config, logger: Logger, hooks: ServiceHooks = {}): Promise<RunningService> {
+  const { uri, embedded } = await openDatabase(config, logger, hooks);
   try {
-    await connectDatabase(uri, config.dbName);
+    await connectOrExplain(uri, config);
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
 
   const exclusions = new ExclusionStore();
-  const sender = new HttpSender({ timeoutMs: config.deliveryTimeoutMs, caFile: config.caFile, userAgent: USER_AGENT });
+  const receiverGuard = new ReceiverGuard({ allowedCidrs: config.allowedReceiverCidrs });
+  const sender = new HttpSender({ timeoutMs: config.deliveryTimeoutMs, caFile: config.caFile, userAgent: USER_AGENT, receiverGuard });
   const dispatcher = new Dispatcher({
     sender,
     concurrency: config.deliveryConcurrency,
@@ -109,11 +162,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const apollo = await createApolloServer(httpServer, logger);
   const app = createApp({
     apollo,
-    context: contextFactory({ exclusions, deliveryQueue: dispatcher, secretOverlapHours: config.secretOverlapHours, logger }),
+    context: contextFactory({ exclusions, deliveryQueue: dispatcher, receiverGuard, secretOverlapHours: config.secretOverlapHours, logger }),
     health: { connection: mongoose.connection, watcher, dispatcher, leader },
   });
   httpServer.on('request', app);
-  const address = await listen(httpServer, config.host, config.port);
+  const address = await listen(httpServer, config);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url: `${url}/graphql` }, 'GraphQL API listening');
 

@@ -17,6 +17,8 @@ export interface EmbeddedDatabaseOptions {
   dataFile?: string | null;
   /** Longest wait for the server to accept connections. */
   startTimeoutMs?: number;
+  /** Called when the server exits without stop() having been called. */
+  onUnexpectedExit?: (reason: string) => void;
   logger: Logger;
 }
 
@@ -31,6 +33,21 @@ export interface EmbeddedDatabase {
 
 export class EmbeddedDatabaseStartError extends Error {
   override name = 'EmbeddedDatabaseStartError';
+}
+
+/**
+ * Explains why the server did not start, from the end of its error output: a data file locked by
+ * another running server gets its own message, anything else its last lines.
+ */
+function describeStartFailure(stderr: string, dataFile: string | null): string {
+  if (dataFile && /lockFileChannel|file is locked|locked by another process/i.test(stderr)) {
+    return (
+      `Its data file ${dataFile} is in use by another running Hookmill (or embedded database). ` +
+      'Stop that one, or give this one its own folder with HOOKMILL_DATA_DIR.'
+    );
+  }
+  const lines = stderr.trim().split('\n').filter((line) => line.trim() !== '');
+  return lines.length === 0 ? 'It wrote no error output.' : `Its last output: ${lines.slice(-3).join(' | ')}`;
 }
 
 /** Shared jar cache under the project, so tests and `npm start` fetch the jars once. */
@@ -98,11 +115,17 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
 
-  const port = await waitForListening(child, options.startTimeoutMs ?? 90_000, () => stderr.trim().slice(-600));
+  const port = await waitForListening(child, options.startTimeoutMs ?? 90_000, () => describeStartFailure(stderr, dataFile));
   const uri = `mongodb://127.0.0.1:${port}/?directConnection=true&retryWrites=false`;
   logger.info({ port, dataFile: dataFile ?? 'in memory', java }, 'embedded database started');
 
   let stopped: Promise<void> | undefined;
+  child.once('exit', (code, signal) => {
+    if (stopped) return;
+    const reason = `the embedded database exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+    logger.error({ port, code, signal }, reason);
+    options.onUnexpectedExit?.(reason);
+  });
   return {
     uri,
     port,

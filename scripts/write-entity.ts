@@ -21,6 +21,10 @@ function fail(message: string, exitCode: number): never {
 }
 
 function parseArguments(args: string[]) {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`${USAGE}\nWrites an entity document as the application would, so hooks fire without the application.`);
+    process.exit(0);
+  }
   const [operation, collection, idText, json] = args;
   if (operation !== 'insert' && operation !== 'update' && operation !== 'delete') {
     fail(`Unknown operation "${operation ?? ''}": expected insert, update or delete.\n${USAGE}`, 2);
@@ -30,7 +34,9 @@ function parseArguments(args: string[]) {
     fail(`Unknown collection "${collection ?? ''}": expected one of ${collections.join(', ')}.\n${USAGE}`, 2);
   }
   const id = Number(idText);
-  if (!idText || !/^\d+$/.test(idText) || id <= 0) fail(`Invalid id "${idText ?? ''}": expected a positive whole number.\n${USAGE}`, 2);
+  if (!idText || !/^\d+$/.test(idText) || id <= 0 || !Number.isSafeInteger(id)) {
+    fail(`Invalid id "${idText ?? ''}": expected a whole number from 1 to ${Number.MAX_SAFE_INTEGER}.\n${USAGE}`, 2);
+  }
 
   let fields: Record<string, unknown> = {};
   if (operation !== 'delete') {
@@ -42,6 +48,9 @@ function parseArguments(args: string[]) {
     if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
       fail(`Invalid JSON ${JSON.stringify(json)}: expected an object of fields.`, 2);
     }
+    if ('id' in fields && fields.id !== id) {
+      fail(`The JSON sets id ${JSON.stringify(fields.id)} but the ID argument is ${id}: give the id once, as the argument.`, 2);
+    }
   }
   return { operation, collection, id, fields };
 }
@@ -51,6 +60,7 @@ try {
   const message = await withDatabase(async () => {
     const entities = mongoose.connection.db!.collection(collection);
     if (operation === 'insert') {
+      if (await entities.findOne({ id }, { projection: { _id: 1 } })) fail(`${collection} ${id} already exists; use update to change it.`, 1);
       await entities.insertOne({ ...fields, id });
       return `Inserted ${collection} ${id}.`;
     }

@@ -6,12 +6,15 @@ import { AdminError, parseFieldList, parseItemType } from './admin.service.js';
 // Commander calls these parsers with each option value and prefixes their messages with
 // "option '<flags>' argument '<value>' is invalid.", so the messages state only the expected form.
 
-/** Parses a positive whole number such as a user id, and rejects signs, decimals, exponents and 0. */
+/** Largest id: PlanMill ids and GraphQL's Int are 32-bit signed integers. */
+export const MAX_ID = 2_147_483_647;
+
+/** Parses a positive whole number such as a user id; rejects signs, decimals, exponents, 0 and ids above MAX_ID. */
 export function parsePositiveId(value: string): number {
   const trimmed = value.trim();
   const parsed = Number(trimmed);
-  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(parsed) || parsed <= 0) {
-    throw new InvalidArgumentError('Expected a positive whole number, such as 42.');
+  if (!/^\d+$/.test(trimmed) || parsed <= 0 || parsed > MAX_ID) {
+    throw new InvalidArgumentError(`Expected a whole number from 1 to ${MAX_ID}, such as 42.`);
   }
   return parsed;
 }

@@ -4,8 +4,19 @@ import type { PayloadExclusion } from '../delivery/payload.js';
 import { ITEM_TYPES } from '../events/catalogue.js';
 import type { UserSummary } from './admin.service.js';
 
+/**
+ * Shows control and invisible formatting characters as \u escapes, so text that users stored, such as a
+ * hook URL, cannot move the cursor, retitle or recolour the operator's terminal.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (character) => {
+    return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Lays out rows under a header with columns padded to their widest cell. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  rows = rows.map((row) => row.map(escapeControlCharacters));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const formatRow = (row: readonly string[]) =>
     row

@@ -160,13 +160,13 @@ describe('admin cli', function () {
       expect((await UserModel.findOne({ userId }).lean())?.name).to.equal(`User ${userId}`);
     });
 
-    for (const badId of ['abc', '1.5', '-3', '0']) {
+    for (const badId of ['abc', '1.5', '-3', '0', '2147483648']) {
       it(`rejects the id "${badId}"`, async () => {
         const result = await cli('create-user', '--id', badId, '--name', 'Bad id');
 
         expect(result.exitCode).to.equal(2);
         expect(result.stderr).to.include(`'${badId}' is invalid`);
-        expect(result.stderr).to.include('positive whole number');
+        expect(result.stderr).to.include('a whole number from 1 to 2147483647');
         expect(lineCount(result.stderr)).to.equal(1);
         expect(await UserModel.countDocuments({ name: 'Bad id' })).to.equal(0);
       });
@@ -388,6 +388,21 @@ describe('admin cli', function () {
           createdAt: '2024-01-02T00:00:00.000Z',
         },
       ]);
+    });
+
+    it('escapes control characters in URLs', async () => {
+      const owner = await insertUser([HOOKS_RIGHT]);
+      await HookModel.create({
+        hook: 'account.add',
+        url: 'https://127.0.0.1:9/\u001b]0;title\u0007\u001b[31mred',
+        ownerId: owner,
+        secret: SIGNING_SECRET,
+      });
+
+      const result = await cli('list-hooks', '--user', String(owner));
+
+      expect(result.stdout).to.not.match(/[\u0000-\u0008\u000b-\u001f]/);
+      expect(result.stdout).to.include('https://127.0.0.1:9/\\u001b]0;title\\u0007\\u001b[31mred');
     });
 
     it('leaves out the signing secret', async () => {

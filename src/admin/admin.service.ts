@@ -87,11 +87,34 @@ export async function revokeRight(userId: number, right: string) {
 }
 
 /** Creates an API key for a user; the returned key is the only copy, since only its hash is stored. */
-export async function createApiKey(userId: number): Promise<{ key: string; prefix: string }> {
+export async function createApiKey(userId: number, expiresInDays?: number): Promise<{ key: string; prefix: string; expiresAt: Date | null }> {
   await requireUser(userId);
+  if (expiresInDays !== undefined) requirePositiveId(expiresInDays, 'Days until the key expires');
   const { key, prefix, hash } = generateApiKey();
-  await ApiKeyModel.create({ prefix, hash, userId });
-  return { key, prefix };
+  const expiresAt = expiresInDays === undefined ? null : new Date(Date.now() + expiresInDays * 24 * 3600_000);
+  await ApiKeyModel.create({ prefix, hash, userId, expiresAt });
+  return { key, prefix, expiresAt };
+}
+
+/** API keys by prefix, never whole: only hashes are stored. */
+export async function listApiKeys(userId?: number) {
+  const keys = await ApiKeyModel.find(userId === undefined ? {} : { userId }).sort({ createdAt: 1 }).lean();
+  return keys.map((key) => ({
+    prefix: key.prefix,
+    userId: key.userId,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt ?? null,
+    expiresAt: key.expiresAt ?? null,
+    revokedAt: key.revokedAt ?? null,
+  }));
+}
+
+/** Revokes a key by its prefix; requests with it get 401 from then on. */
+export async function revokeApiKey(prefix: string): Promise<void> {
+  const key = await ApiKeyModel.findOne({ prefix }).lean();
+  if (!key) throw new AdminError(`API key ${prefix} not found; list-api-keys shows the prefixes.`);
+  if (key.revokedAt) throw new AdminError(`API key ${prefix} was already revoked at ${key.revokedAt.toISOString()}.`);
+  await ApiKeyModel.updateOne({ prefix }, { $set: { revokedAt: new Date() } });
 }
 
 export async function listHooks(userId?: number): Promise<HookRecord[]> {

@@ -19,6 +19,13 @@ export function parsePositiveId(value: string): number {
   return parsed;
 }
 
+/** Parses an API key prefix: 12 hexadecimal characters, with or without the leading "hm_". */
+export function parseKeyPrefix(value: string): string {
+  const prefix = value.trim().replace(/^hm_/, '');
+  if (!/^[0-9a-f]{12}$/.test(prefix)) throw new InvalidArgumentError('Expected the 12 hexadecimal characters after "hm_" in the key.');
+  return prefix;
+}
+
 export function parseName(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('Expected a non-empty name.');
   return value.trim();

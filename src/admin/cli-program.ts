@@ -10,9 +10,11 @@ import {
   getUser,
   grantRight,
   hasHooksRight,
+  listApiKeys,
   listGaps,
   listHooks,
   listUsers,
+  revokeApiKey,
   revokeRight,
   setExcludeAll,
   setExcludedFields,
@@ -21,6 +23,7 @@ import {
   collectRight,
   parseFieldListOption,
   parseItemTypeOption,
+  parseKeyPrefix,
   parseName,
   parsePositiveId,
   parseRight,
@@ -31,6 +34,7 @@ import {
   formatHookTable,
   formatNewApiKey,
   formatRights,
+  formatTable,
   formatUserTable,
   hookToJson,
   missingHooksRightNote,
@@ -117,18 +121,45 @@ function addUserCommands(program: Command): void {
 
   addSubcommand(program, 'create-api-key', 'Create an API key for a user and print it once.')
     .requiredOption('--user <id>', 'id of the user who owns the key, a positive whole number', parsePositiveId)
+    .option('--expires-in-days <days>', 'days until the key stops working, a positive whole number; without it the key does not expire', parsePositiveId)
     .addHelpText(
       'after',
       '\nThe key is printed once and cannot be shown again, because only its SHA-256 hash is stored.\n' +
         'Clients send it in the HTTP header "Authorization: Bearer <key>".',
     )
-    .action(async (options: { user: number }) => {
-      const { key, prefix, user } = await withDatabase(async () => {
-        const created = await createApiKey(options.user);
+    .action(async (options: { user: number; expiresInDays?: number }) => {
+      const { key, prefix, expiresAt, user } = await withDatabase(async () => {
+        const created = await createApiKey(options.user, options.expiresInDays);
         return { ...created, user: await getUser(options.user) };
       });
       print(formatNewApiKey(user.userId, key, prefix));
+      if (expiresAt) print(`The key expires at ${expiresAt.toISOString()}.`);
       if (!hasHooksRight(user)) print(missingHooksRightNote(user.userId));
+    });
+
+  addSubcommand(program, 'list-api-keys', 'List API keys by prefix, with owner, creation, last use, expiry and revocation; whole keys are never stored.')
+    .option('--user <id>', 'list only the keys of this user; a positive whole number', parsePositiveId)
+    .option('--json', 'print a JSON array instead of a table')
+    .action(async (options: { user?: number; json?: boolean }) => {
+      const keys = await withDatabase(() => listApiKeys(options.user));
+      if (options.json) printJson(keys);
+      else if (keys.length === 0) print('No API keys.');
+      else {
+        const time = (value: Date | null) => (value ? value.toISOString() : '-');
+        print(
+          formatTable(
+            ['prefix', 'user', 'created', 'last used', 'expires', 'revoked'],
+            keys.map((key) => [key.prefix, String(key.userId), time(key.createdAt), time(key.lastUsedAt), time(key.expiresAt), time(key.revokedAt)]),
+          ),
+        );
+      }
+    });
+
+  addSubcommand(program, 'revoke-api-key', 'Revoke an API key by its prefix; requests with it get HTTP 401 from then on.')
+    .requiredOption('--prefix <prefix>', 'the 12 hexadecimal characters after "hm_" in the key, as list-api-keys shows them', parseKeyPrefix)
+    .action(async (options: { prefix: string }) => {
+      await withDatabase(() => revokeApiKey(options.prefix));
+      print(`Revoked API key ${options.prefix}.`);
     });
 
   addSubcommand(program, 'list-users', 'List every user with its rights and its number of unrevoked API keys.')

@@ -22,9 +22,12 @@ export async function authenticate(authorization: string | undefined): Promise<C
     throw new AuthenticationError('Missing API key: send the header "Authorization: Bearer <key>".');
   }
 
+  if (authorization.includes('<your API key>')) {
+    throw new AuthenticationError('The Authorization header still holds the placeholder "<your API key>": replace it with your key.');
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
   if (!match) {
-    throw new AuthenticationError('Invalid Authorization header: expected "Bearer <key>" with the API key after one space.');
+    throw new AuthenticationError('Invalid Authorization header: expected "Bearer <key>", the word Bearer, a space and the API key.');
   }
 
   const key = match[1]!;
@@ -41,6 +44,9 @@ export async function authenticate(authorization: string | undefined): Promise<C
   }
   if (record.revokedAt) {
     throw new AuthenticationError(`API key ${prefix} was revoked; ask an administrator for a new one.`);
+  }
+  if (record.expiresAt && record.expiresAt <= new Date()) {
+    throw new AuthenticationError(`API key ${prefix} expired at ${record.expiresAt.toISOString()}; ask an administrator for a new one.`);
   }
 
   const user = await UserModel.findOne({ userId: record.userId }).lean();

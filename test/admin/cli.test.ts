@@ -68,6 +68,9 @@ const COMMANDS = [
   'create-api-key',
   'list-users',
   'list-hooks',
+  'list-api-keys',
+  'revoke-api-key',
+  'list-gaps',
   'set-exclusion',
   'show-exclusion',
 ];
@@ -322,6 +325,69 @@ describe('admin cli', function () {
       const listed = users.find((user) => user.userId === userId);
       expect(listed?.rights).to.deep.equal(['Other']);
       expect(listed?.activeApiKeys).to.equal(1);
+    });
+  });
+
+  context('when managing API keys', () => {
+    let userId: number;
+    let key: string;
+    let prefix: string;
+
+    before(async () => {
+      userId = await insertUser([HOOKS_RIGHT]);
+      const created = await cli('create-api-key', '--user', String(userId));
+      key = /\bhm_[0-9a-f]{12}_[A-Za-z0-9_-]{43}\b/.exec(created.stdout)?.[0] ?? '';
+      prefix = key.slice(3, 15);
+    });
+
+    it('lists keys by prefix only', async () => {
+      const result = await cli('list-api-keys', '--user', String(userId), '--json');
+      const keys = JSON.parse(result.stdout) as { prefix: string; userId: number; revokedAt: string | null }[];
+
+      expect(keys.map((listed) => listed.prefix)).to.deep.equal([prefix]);
+      expect(result.stdout).to.not.include(key);
+    });
+
+    it('revokes a key so it stops authenticating', async () => {
+      const result = await cli('revoke-api-key', '--prefix', prefix);
+
+      expect(result.exitCode).to.equal(0);
+      expect(result.stdout).to.include(`Revoked API key ${prefix}.`);
+      let message = '';
+      await authenticate(`Bearer ${key}`).catch((error: Error) => (message = error.message));
+      expect(message).to.equal(`API key ${prefix} was revoked; ask an administrator for a new one.`);
+    });
+
+    it('rejects revoking twice', async () => {
+      const result = await cli('revoke-api-key', '--prefix', prefix);
+
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.include(`API key ${prefix} was already revoked`);
+    });
+
+    it('rejects an unknown prefix', async () => {
+      const result = await cli('revoke-api-key', '--prefix', '0123456789ab');
+
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.include('API key 0123456789ab not found');
+    });
+
+    it('rejects a malformed prefix', async () => {
+      const result = await cli('revoke-api-key', '--prefix', 'xyz');
+
+      expect(result.exitCode).to.equal(2);
+      expect(result.stderr).to.include('12 hexadecimal characters');
+    });
+
+    it('creates a key that expires', async () => {
+      const result = await cli('create-api-key', '--user', String(userId), '--expires-in-days', '3');
+      const expiring = /\bhm_[0-9a-f]{12}_[A-Za-z0-9_-]{43}\b/.exec(result.stdout)?.[0] ?? '';
+      await ApiKeyModel.updateOne({ prefix: expiring.slice(3, 15) }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+
+      let message = '';
+      await authenticate(`Bearer ${expiring}`).catch((error: Error) => (message = error.message));
+      expect(result.stdout).to.include('The key expires at');
+      expect(message).to.match(/^API key [0-9a-f]{12} expired at /);
     });
   });
 

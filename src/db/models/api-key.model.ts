@@ -9,6 +9,8 @@ const apiKeySchema = new Schema(
     createdAt: { type: Date, required: true, default: () => new Date() },
     lastUsedAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
+    /** After this time the key is rejected; null for a key that does not expire. */
+    expiresAt: { type: Date, default: null },
   },
   { collection: 'hookmill_api_keys', versionKey: false },
 );

@@ -1,6 +1,9 @@
 import { AttemptModel } from '../db/models/attempt.model.js';
 import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.js';
+import { HOOKS_RIGHT, itemTypeHookRight } from '../auth/rights.js';
 import { HookModel } from '../db/models/hook.model.js';
+import { UserModel } from '../db/models/user.model.js';
+import { findEvent } from '../events/catalogue.js';
 import type { Logger } from '../log/logger.js';
 import type { HttpSender, SendResult } from './http-sender.js';
 import { decideAfterAttempt, type RetryPolicy } from './retry-policy.js';
@@ -44,6 +47,20 @@ function headersFor(hook: HookForDelivery, webhookId: string, body: string, now:
     headers['webhook-signature'] = `${headers['webhook-signature']} ${previous['webhook-signature']}`;
   }
   return headers;
+}
+
+/**
+ * Checks that the hook's owner still has the rights to receive the event: the hooks right and the
+ * item type's hook right. Returns why not, or null.
+ */
+async function missingOwnerRight(ownerId: number, event: string): Promise<string | null> {
+  const owner = await UserModel.findOne({ userId: ownerId }, { rights: 1 }).lean();
+  if (!owner) return `the hook's owner, user ${ownerId}, no longer exists`;
+
+  const itemType = findEvent(event)?.itemType;
+  const needed = [HOOKS_RIGHT, ...(itemType ? [itemTypeHookRight(itemType)] : [])];
+  const missing = needed.find((right) => !owner.rights.includes(right));
+  return missing ? `the hook's owner, user ${ownerId}, lacks the right "${missing}"` : null;
 }
 
 /** Marks a delivery as completed without an attempt, such as when its hook is gone or disabled. */
@@ -107,9 +124,13 @@ export async function attemptDelivery(delivery: DeliveryRecord, deps: AttemptDep
   const ids = { deliveryId: delivery._id.toHexString(), hookId: delivery.hookId.toHexString(), event: delivery.event, attempt };
 
   const hook = await HookModel.findById(delivery.hookId).lean<HookForDelivery>();
-  if (!hook || !hook.enabled) {
-    const reason = hook ? `the hook is disabled: ${hook.disabledReason ?? 'no reason given'}` : 'the hook was deleted before delivery';
-    await skip(delivery, reason, deps.failedRetentionDays);
+  const reason = !hook
+    ? 'the hook was deleted before delivery'
+    : !hook.enabled
+      ? `the hook is disabled: ${hook.disabledReason ?? 'no reason given'}`
+      : await missingOwnerRight(delivery.ownerId, delivery.event);
+  if (!hook || reason) {
+    await skip(delivery, reason ?? 'the hook was deleted before delivery', deps.failedRetentionDays);
     logger.info({ ...ids, reason }, 'delivery skipped');
     return findNextInOrder(delivery);
   }

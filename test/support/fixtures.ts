@@ -1,10 +1,14 @@
 import { createApiKey, createUser } from '../../src/admin/admin.service.js';
-import { HOOKS_RIGHT } from '../../src/auth/rights.js';
+import { HOOKS_RIGHT, itemTypeHookRight } from '../../src/auth/rights.js';
+import { ITEM_TYPES } from '../../src/events/catalogue.js';
 
 let nextUserId = 1000;
 
-/** Creates a user with the hooks right (unless `rights` says otherwise) and an API key for it. */
-export async function createUserWithKey(rights: readonly string[] = [HOOKS_RIGHT]): Promise<{ userId: number; apiKey: string }> {
+/** The hooks right and the hook right of every item type. */
+export const ALL_HOOK_RIGHTS: readonly string[] = [HOOKS_RIGHT, ...ITEM_TYPES.map(itemTypeHookRight)];
+
+/** Creates a user with every hook right (unless `rights` says otherwise) and an API key for it. */
+export async function createUserWithKey(rights: readonly string[] = ALL_HOOK_RIGHTS): Promise<{ userId: number; apiKey: string }> {
   const userId = nextUserId++;
   await createUser(userId, `Test user ${userId}`, rights);
   const { key } = await createApiKey(userId);

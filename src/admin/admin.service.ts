@@ -6,6 +6,7 @@ import { ITEM_TYPES, type ItemType } from '../events/catalogue.js';
 import { ExclusionStore } from '../delivery/exclusion-store.js';
 import type { PayloadExclusion } from '../delivery/payload.js';
 import { generateApiKey } from '../auth/api-keys.js';
+import { seal } from '../auth/key-vault.js';
 import { HOOKS_RIGHT } from '../auth/rights.js';
 
 /** A request an administrator made that cannot be carried out; the message states why and what to do. */
@@ -92,7 +93,7 @@ export async function createApiKey(userId: number, expiresInDays?: number): Prom
   if (expiresInDays !== undefined) requirePositiveId(expiresInDays, 'Days until the key expires');
   const { key, prefix, hash } = generateApiKey();
   const expiresAt = expiresInDays === undefined ? null : new Date(Date.now() + expiresInDays * 24 * 3600_000);
-  await ApiKeyModel.create({ prefix, hash, userId, expiresAt });
+  await ApiKeyModel.create({ prefix, hash, sealedKey: seal(key), userId, expiresAt });
   return { key, prefix, expiresAt };
 }
 

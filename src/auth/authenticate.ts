@@ -1,6 +1,7 @@
 import { ApiKeyModel } from '../db/models/api-key.model.js';
 import { UserModel } from '../db/models/user.model.js';
 import { apiKeyMatches, parseApiKey } from './api-keys.js';
+import { PlanMillAuthError, verifyPlanMillAuth } from './planmill-auth.js';
 import { HOOKS_RIGHT } from './rights.js';
 
 /** The caller of an API request. */
@@ -49,9 +50,14 @@ export async function authenticate(authorization: string | undefined): Promise<C
     throw new AuthenticationError(`API key ${prefix} expired at ${record.expiresAt.toISOString()}; ask an administrator for a new one.`);
   }
 
-  const user = await UserModel.findOne({ userId: record.userId }).lean();
+  return loadCaller(record.userId, prefix);
+}
+
+/** Loads the user behind a verified key, checks the hooks right and records the key's use. */
+async function loadCaller(userId: number, apiKeyPrefix: string): Promise<Caller> {
+  const user = await UserModel.findOne({ userId }).lean();
   if (!user) {
-    throw new AuthenticationError(`API key ${prefix} belongs to user ${record.userId}, who no longer exists.`);
+    throw new AuthenticationError(`API key ${apiKeyPrefix} belongs to user ${userId}, who no longer exists.`);
   }
   if (!user.rights.includes(HOOKS_RIGHT)) {
     throw new AuthenticationError(
@@ -59,6 +65,24 @@ export async function authenticate(authorization: string | undefined): Promise<C
     );
   }
 
-  void ApiKeyModel.updateOne({ _id: record._id }, { $set: { lastUsedAt: new Date() } }).catch(() => undefined);
-  return { userId: user.userId, name: user.name, rights: user.rights, apiKeyPrefix: prefix! };
+  void ApiKeyModel.updateOne({ prefix: apiKeyPrefix }, { $set: { lastUsedAt: new Date() } }).catch(() => undefined);
+  return { userId: user.userId, name: user.name, rights: user.rights, apiKeyPrefix };
+}
+
+/**
+ * Authenticates a request by its `x-PlanMill-Auth` header when present (PlanMill's HMAC scheme),
+ * else by `Authorization: Bearer <key>`.
+ */
+export async function authenticateRequest(headers: { authorization?: string | undefined; 'x-planmill-auth'?: string | string[] | undefined }): Promise<Caller> {
+  const planMill = headers['x-planmill-auth'];
+  if (planMill === undefined) return authenticate(headers.authorization);
+  if (Array.isArray(planMill)) throw new AuthenticationError('Send one x-PlanMill-Auth header, not several.');
+
+  try {
+    const { userId, apiKeyPrefix } = await verifyPlanMillAuth(planMill);
+    return await loadCaller(userId, apiKeyPrefix);
+  } catch (error) {
+    if (error instanceof PlanMillAuthError) throw new AuthenticationError(error.message, { cause: error });
+    throw error;
+  }
 }

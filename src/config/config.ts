@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { z } from 'zod';
 
+import { parseCidr, type Cidr } from '../delivery/receiver-cidr.js';
+import { MasterKeyError, parseMasterKey } from '../auth/key-vault.js';
 import { ITEM_TYPES, type ItemType } from '../events/catalogue.js';
 
 /** Default entity collection of each item type. */
@@ -36,6 +38,7 @@ export const DEFAULTS = {
   HOOKMILL_DELIVERY_LEASE_MS: 60_000,
   HOOKMILL_RETRY_DELAYS_SECONDS: '0,5,300,1800,7200,18000,36000,36000',
   HOOKMILL_CA_FILE: '',
+  HOOKMILL_ALLOWED_RECEIVER_CIDRS: '',
   HOOKMILL_WATCHER_MAX_AWAIT_MS: 300,
   HOOKMILL_DISABLE_AFTER_FAILING_HOURS: 120,
   HOOKMILL_RETENTION_DAYS: 30,
@@ -68,6 +71,11 @@ export interface Config {
   retryDelaysSeconds: readonly number[];
   /** PEM file with extra certificate authorities trusted for receivers, besides the system ones. */
   caFile: string | undefined;
+  /**
+   * Non-global address blocks (private, loopback and the like) that receivers may resolve to. Global
+   * addresses need no entry; unspecified, multicast and broadcast addresses are rejected even when listed.
+   */
+  allowedReceiverCidrs: readonly Cidr[];
   /** Longest time one `getMore` on a change stream waits for new changes. */
   watcherMaxAwaitMs: number;
   /** A hook failing this long without a success is disabled. */
@@ -190,9 +198,38 @@ function readCaFile(env: Env): string | undefined {
   return file;
 }
 
+function readAllowedReceiverCidrs(env: Env): Cidr[] {
+  const raw = readString(env, 'HOOKMILL_ALLOWED_RECEIVER_CIDRS');
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+
+  return entries.map((entry) => {
+    const parsed = parseCidr(entry);
+    if (!parsed.ok) {
+      throw new ConfigError(
+        `HOOKMILL_ALLOWED_RECEIVER_CIDRS entry "${entry}" is invalid: ${parsed.reason}. ` +
+          'Expected comma-separated IPv4 or IPv6 CIDRs, for example "10.0.0.0/8,fd00::/8".',
+      );
+    }
+    return parsed.cidr;
+  });
+}
+
+/** Checks HOOKMILL_MASTER_KEY when set; unset, the key lives in the data folder (see key-vault.ts). */
+function validateMasterKey(env: Env): void {
+  const value = env.HOOKMILL_MASTER_KEY?.trim();
+  if (!value) return;
+  try {
+    parseMasterKey(value);
+  } catch (error) {
+    if (error instanceof MasterKeyError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Reads and validates the whole configuration once; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const caFile = readCaFile(env);
+  validateMasterKey(env);
   const deliveryTimeoutMs = readInteger(env, 'HOOKMILL_DELIVERY_TIMEOUT_MS', 100, 300_000);
   const deliveryLeaseMs = readInteger(env, 'HOOKMILL_DELIVERY_LEASE_MS', 1_000, 3_600_000);
   if (deliveryLeaseMs <= deliveryTimeoutMs) {
@@ -219,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryLeaseMs,
     retryDelaysSeconds: readRetryDelays(env),
     caFile,
+    allowedReceiverCidrs: readAllowedReceiverCidrs(env),
     watcherMaxAwaitMs: readInteger(env, 'HOOKMILL_WATCHER_MAX_AWAIT_MS', 10, 10_000),
     disableAfterFailingHours: readInteger(env, 'HOOKMILL_DISABLE_AFTER_FAILING_HOURS', 1, 24 * 365),
     retentionDays: readInteger(env, 'HOOKMILL_RETENTION_DAYS', 1, 3_650),

@@ -4,6 +4,7 @@ import { ApiKeyModel } from './models/api-key.model.js';
 import { AttemptModel } from './models/attempt.model.js';
 import { DeliveryModel } from './models/delivery.model.js';
 import { HookModel } from './models/hook.model.js';
+import { NonceModel } from './models/nonce.model.js';
 import { UserModel } from './models/user.model.js';
 
 /** Host list of a connection string without credentials or options, for logs. */
@@ -26,7 +27,7 @@ export async function connectDatabase(uri: string, defaultDbName: string): Promi
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false,
   });
-  await Promise.all([UserModel, ApiKeyModel, HookModel, DeliveryModel, AttemptModel].map((model) => model.createIndexes()));
+  await Promise.all([UserModel, ApiKeyModel, HookModel, DeliveryModel, AttemptModel, NonceModel].map((model) => model.createIndexes()));
   return connection;
 }
 

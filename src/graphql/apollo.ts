@@ -9,10 +9,12 @@ import DataLoader from 'dataloader';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Request } from 'express';
 
-import { AuthenticationError, authenticate } from '../auth/authenticate.js';
+import { AuthenticationError, authenticateRequest } from '../auth/authenticate.js';
 import type { ExclusionStore } from '../delivery/exclusion-store.js';
+import type { ReceiverGuard } from '../delivery/receiver-guard.js';
 import type { Logger } from '../log/logger.js';
-import type { GraphQLContext } from './context.js';
+import type { DeliveryQueue, GraphQLContext } from './context.js';
+import { loadAttempts } from './deliveries/delivery.service.js';
 import { ErrorCode, unauthenticated } from './errors.js';
 import { loadLastAttempts } from './hooks/hook.service.js';
 import { buildHookmillSchema } from './schema.js';
@@ -64,18 +66,34 @@ export async function createApolloServer(httpServer: Server, logger: Logger): Pr
   return server;
 }
 
+/** Service parts that every request's context shares. */
+export interface ContextParts {
+  exclusions: ExclusionStore;
+  deliveryQueue: DeliveryQueue;
+  receiverGuard: ReceiverGuard;
+  secretOverlapHours: number;
+  logger: Logger;
+}
+
 /** Builds the per-request context: authenticates the caller, or fails the request with HTTP 401. */
-export function contextFactory(exclusions: ExclusionStore, logger: Logger) {
+export function contextFactory(parts: ContextParts) {
+  const { exclusions, deliveryQueue, receiverGuard, secretOverlapHours, logger } = parts;
   return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
     const requestId = (req as Request & { id?: string }).id ?? randomUUID();
     try {
-      const caller = await authenticate(req.headers.authorization);
+      const caller = await authenticateRequest(req.headers);
       return {
         caller,
         requestId,
         exclusions,
+        deliveryQueue,
+        receiverGuard,
+        secretOverlapHours,
         logger: logger.child({ requestId, userId: caller.userId }),
-        loaders: { lastAttemptByHookId: new DataLoader(loadLastAttempts) },
+        loaders: {
+          lastAttemptByHookId: new DataLoader(loadLastAttempts),
+          attemptsByDeliveryId: new DataLoader(loadAttempts),
+        },
       };
     } catch (error) {
       if (error instanceof AuthenticationError) {

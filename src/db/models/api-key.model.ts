@@ -5,6 +5,8 @@ const apiKeySchema = new Schema(
   {
     prefix: { type: String, required: true, unique: true },
     hash: { type: String, required: true },
+    /** The key encrypted with the master key, for verifying PlanMill-style HMAC signatures keyed with it. */
+    sealedKey: { type: String, default: null },
     userId: { type: Number, required: true, index: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
     lastUsedAt: { type: Date, default: null },

@@ -35,6 +35,7 @@ const config = loadConfig({
   HOOKMILL_DB_NAME: 'hookmill_bench',
   HOOKMILL_PORT: '0',
   HOOKMILL_CA_FILE: testCertificates().caFile,
+  HOOKMILL_ALLOWED_RECEIVER_CIDRS: '127.0.0.1/32',
   HOOKMILL_LOG_LEVEL: 'warn',
   HOOKMILL_WATCHER_MAX_AWAIT_MS: '100',
 });

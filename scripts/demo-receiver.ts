@@ -48,5 +48,8 @@ const server = createServer({ cert: readFileSync(files.cert), key: readFileSync(
 
 server.listen(port, '127.0.0.1', () => {
   console.log(`Demo receiver listening on https://127.0.0.1:${port}/`);
-  console.log(`Start Hookmill with HOOKMILL_CA_FILE=${path.relative(process.cwd(), files.ca)} so it trusts this receiver.`);
+  console.log(
+    `Start Hookmill with HOOKMILL_CA_FILE=${path.relative(process.cwd(), files.ca)} HOOKMILL_ALLOWED_RECEIVER_CIDRS=127.0.0.1/32 ` +
+      'so it trusts this receiver and may send to 127.0.0.1.',
+  );
 });

@@ -29,7 +29,7 @@ function isOnlyDuplicateKeyErrors(error: unknown): boolean {
  * Takes the next number of a hook's delivery sequence. A change that is handled again after a crash
  * takes new numbers before its duplicate records are dropped, so receivers can see a gap there too.
  */
-async function nextSequence(hookId: string): Promise<number> {
+export async function nextSequence(hookId: string): Promise<number> {
   const hook = await HookModel.findOneAndUpdate({ _id: hookId }, { $inc: { sequence: 1 } }, { new: true, projection: { sequence: 1 } }).lean();
   return hook?.sequence ?? 0;
 }

@@ -4,6 +4,9 @@ import { rootCertificates } from 'node:tls';
 import ky, { TimeoutError } from 'ky';
 import { Agent } from 'undici';
 
+import { parseIpAddress } from './receiver-cidr.js';
+import { ReceiverAddressError, type ReceiverGuard } from './receiver-guard.js';
+
 /** Outcome of one POST to a receiver. */
 export interface SendResult {
   ok: boolean;
@@ -42,6 +45,8 @@ export interface HttpSenderOptions {
   /** PEM file whose certificate authorities are trusted besides the system ones. */
   caFile?: string | undefined;
   userAgent: string;
+  /** Guard that checks every address a receiver resolves to before a connection is made. */
+  receiverGuard: ReceiverGuard;
 }
 
 /** Network error codes and the explanation stored with the failed attempt. */
@@ -64,6 +69,7 @@ const NETWORK_ERRORS: Readonly<Record<string, string>> = {
 function describeNetworkError(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof ReceiverAddressError) return current.message;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return `${NETWORK_ERRORS[code] ?? 'request failed'} (${code})`;
     current = (current as { cause?: unknown }).cause;
@@ -79,8 +85,8 @@ function describeStatus(statusCode: number, location: string | null): string {
 }
 
 /**
- * POSTs payloads to receivers with ky: TLS verified, redirects not followed, a timeout per attempt and
- * no retries here, because the dispatcher owns the retry schedule.
+ * POSTs payloads to receivers with ky: only to allowed addresses, TLS verified, redirects not followed,
+ * a timeout per attempt and no retries here, because the dispatcher owns the retry schedule.
  */
 export class HttpSender {
   readonly #agent: Agent;
@@ -90,7 +96,13 @@ export class HttpSender {
     this.#options = options;
     const extraCa = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
     this.#agent = new Agent({
-      connect: { rejectUnauthorized: true, ...(extraCa ? { ca: [...rootCertificates, extraCa] } : {}) },
+      connect: {
+        rejectUnauthorized: true,
+        // Resolves and checks receiver host names. The socket connects to the checked address, while TLS
+        // and the Host header keep the name.
+        lookup: options.receiverGuard.connectLookup,
+        ...(extraCa ? { ca: [...rootCertificates, extraCa] } : {}),
+      },
       connections: 16,
     });
   }
@@ -100,6 +112,10 @@ export class HttpSender {
     const elapsed = () => Math.round(performance.now() - started);
 
     try {
+      const { hostname } = new URL(url);
+      // An IP-address host never reaches the connect lookup, so it is checked here.
+      if (parseIpAddress(hostname)) await this.#options.receiverGuard.checkHost(hostname);
+
       const response = await ky.post(url, {
         body,
         headers: { 'content-type': 'application/json', 'user-agent': this.#options.userAgent, ...headers },

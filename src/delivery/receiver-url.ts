@@ -6,7 +6,8 @@ export class ReceiverUrlError extends Error {
   override name = 'ReceiverUrlError';
 }
 
-function quoted(url: string): string {
+/** Quotes a receiver URL for a message, cut to 120 characters. */
+export function quoteReceiverUrl(url: string): string {
   return JSON.stringify(url.length > 120 ? `${url.slice(0, 120)}…` : url);
 }
 
@@ -18,31 +19,31 @@ export function parseReceiverUrl(url: string): URL {
     );
   }
   if (url !== url.trim() || /\s/.test(url)) {
-    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} contains whitespace; remove it.`);
+    throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} contains whitespace; remove it.`);
   }
 
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} is not a valid URL; expected https://host/path.`);
+    throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} is not a valid URL; expected https://host/path.`);
   }
 
   if (parsed.protocol !== 'https:') {
     throw new ReceiverUrlError(
-      `Receiver URL ${quoted(url)} uses ${parsed.protocol.replace(':', '')}; only https:// receivers can be registered.`,
+      `Receiver URL ${quoteReceiverUrl(url)} uses ${parsed.protocol.replace(':', '')}; only https:// receivers can be registered.`,
     );
   }
   if (parsed.username !== '' || parsed.password !== '') {
     throw new ReceiverUrlError(
-      `Receiver URL ${quoted(url)} contains credentials; remove them and verify deliveries with the signature instead.`,
+      `Receiver URL ${quoteReceiverUrl(url)} contains credentials; remove them and verify deliveries with the signature instead.`,
     );
   }
   if (url.includes('#')) {
-    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} has a fragment (#…), which is never sent; remove it.`);
+    throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} has a fragment (#…), which is never sent; remove it.`);
   }
   if (parsed.hostname === '') {
-    throw new ReceiverUrlError(`Receiver URL ${quoted(url)} has no host; expected https://host/path.`);
+    throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} has no host; expected https://host/path.`);
   }
   return parsed;
 }

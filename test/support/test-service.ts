@@ -30,6 +30,8 @@ export async function startTestService(env: Record<string, string> = {}, dbName 
     HOOKMILL_DB_NAME: dbName,
     HOOKMILL_PORT: '0',
     HOOKMILL_CA_FILE: testCertificates().caFile,
+    // Every test receiver listens on 127.0.0.1, a loopback address that receivers may use only when allowed.
+    HOOKMILL_ALLOWED_RECEIVER_CIDRS: '127.0.0.1/32',
     HOOKMILL_LOG_LEVEL: process.env.HOOKMILL_TEST_LOG_LEVEL ?? 'silent',
     HOOKMILL_DELIVERY_POLL_INTERVAL_MS: '100',
     HOOKMILL_DELIVERY_TIMEOUT_MS: '5000',

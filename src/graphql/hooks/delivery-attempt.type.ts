@@ -22,4 +22,10 @@ export class DeliveryAttempt {
 
   @Field({ description: 'When the attempt finished.' })
   at!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'First 1,024 bytes of the response body, decoded as UTF-8, or null when no response arrived or its body could not be read.',
+  })
+  responseBody!: string | null;
 }

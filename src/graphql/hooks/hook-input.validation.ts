@@ -1,5 +1,6 @@
 import { EVENT_NAMES, findEvent, type EventDefinition } from '../../events/catalogue.js';
-import { ReceiverUrlError, parseReceiverUrl } from '../../delivery/receiver-url.js';
+import { ReceiverAddressError, type ReceiverGuard } from '../../delivery/receiver-guard.js';
+import { ReceiverUrlError, parseReceiverUrl, quoteReceiverUrl } from '../../delivery/receiver-url.js';
 import { badUserInput } from '../errors.js';
 import type { CreateHookInput } from './hook.input.js';
 
@@ -48,12 +49,27 @@ export function validatePositiveId(value: number | null | undefined, argument: s
   throw badUserInput(`${argument} must be a positive id; got ${value}. Omit it to match every ${argument === 'eventUser' ? 'user' : 'project'}.`, argument);
 }
 
-export function validateHookId(id: string): void {
+export function validateHookId(id: string, argument = 'id'): void {
   if (HOOK_ID_PATTERN.test(id)) return;
   throw badUserInput(
     `Hook id ${JSON.stringify(id)} is malformed: expected the 24-character hexadecimal id that createHook returned.`,
-    'id',
+    argument,
   );
+}
+
+/**
+ * Resolves the host of a receiver URL that validateCreateHookInput accepted and checks every address it
+ * resolves to. Throws BAD_USER_INPUT naming the URL, the address and the fix.
+ */
+export async function validateReceiverHost(url: string, receiverGuard: ReceiverGuard): Promise<void> {
+  try {
+    await receiverGuard.checkHost(parseReceiverUrl(url).hostname);
+  } catch (error) {
+    if (error instanceof ReceiverAddressError) {
+      throw badUserInput(`Receiver URL ${quoteReceiverUrl(url)} is rejected: ${error.message}.`, 'url');
+    }
+    throw error;
+  }
 }
 
 /** Checks a new hook; throws BAD_USER_INPUT naming the first bad value and the fix. */

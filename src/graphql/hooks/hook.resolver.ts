@@ -22,7 +22,7 @@ export class HookResolver {
 
   @Mutation(() => Hook, { description: 'Registers a hook and returns it with its id.' })
   async createHook(@Ctx() context: GraphQLContext, @Arg('input', () => CreateHookInput) input: CreateHookInput): Promise<Hook> {
-    const hook = await this.#service.create(context.caller, input);
+    const hook = await this.#service.create(context.caller, input, context.receiverGuard);
     context.logger.info({ hookId: hook.id, event: hook.hook, userId: context.caller.userId }, 'hook created');
     return hook;
   }
@@ -31,6 +31,25 @@ export class HookResolver {
   async deleteHook(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Hook> {
     const hook = await this.#service.delete(context.caller, id);
     context.logger.info({ hookId: hook.id, event: hook.hook, userId: context.caller.userId }, 'hook deleted');
+    return hook;
+  }
+
+  @Mutation(() => Hook, {
+    description: 'Enables one of the caller\'s hooks and clears disabledReason and disabledAt. Events skipped while it was disabled are not sent, but redeliver can send them.',
+  })
+  async enableHook(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Hook> {
+    const { before, after } = await this.#service.enable(context.caller, id);
+    if (!before.enabled) context.logger.info({ hookId: id, disabledReason: before.disabledReason }, 'hook enabled');
+    return after;
+  }
+
+  @Mutation(() => Hook, {
+    description:
+      'Gives one of the caller\'s hooks a new signing secret and returns it in secret. Deliveries carry a second signature, made with the previous secret, until previousSecretExpiresAt.',
+  })
+  async rotateHookSecret(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Hook> {
+    const hook = await this.#service.rotateSecret(context.caller, id, context.secretOverlapHours);
+    context.logger.info({ hookId: hook.id, previousSecretExpiresAt: hook.previousSecretExpiresAt }, 'hook secret rotated');
     return hook;
   }
 

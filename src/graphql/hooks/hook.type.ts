@@ -23,10 +23,26 @@ export class Hook {
   @Field()
   createdAt!: Date;
 
+  @Field({ description: 'False while the hook is disabled: its events are recorded as skipped deliveries. enableHook turns it on.' })
+  enabled!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why Hookmill disabled the hook, or null while it is enabled.' })
+  disabledReason!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When Hookmill disabled the hook, or null while it is enabled.' })
+  disabledAt!: Date | null;
+
   @Field(() => String, {
     nullable: true,
     description:
-      'Signing secret (whsec_…) for verifying deliveries. Returned only by createHook; null everywhere else, so store it then.',
+      'Signing secret (whsec_…) for verifying deliveries. Only createHook and rotateHookSecret return it, and it is null everywhere else, so store it then.',
   })
   secret!: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'End of the overlap after rotateHookSecret: until then deliveries carry a second signature, made with the previous secret. Null when there is none.',
+  })
+  previousSecretExpiresAt!: Date | null;
 }

@@ -159,10 +159,13 @@ export async function startService(config: Config, logger: Logger, hooks: Servic
   await leader.start();
 
   const httpServer = createServer();
-  const apollo = await createApolloServer(httpServer, logger);
+  const apollo = await createApolloServer(httpServer, logger, {
+    introspection: config.introspection,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
   const app = createApp({
     apollo,
-    context: contextFactory({ exclusions, deliveryQueue: dispatcher, receiverGuard, secretOverlapHours: config.secretOverlapHours, logger }),
+    context: contextFactory({ exclusions, deliveryQueue: dispatcher, receiverGuard, secretOverlapHours: config.secretOverlapHours, maxHooksPerUser: config.maxHooksPerUser, logger }),
     health: { connection: mongoose.connection, watcher, dispatcher, leader },
   });
   httpServer.on('request', app);

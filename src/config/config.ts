@@ -45,6 +45,9 @@ export const DEFAULTS = {
   HOOKMILL_FAILED_RETENTION_DAYS: 90,
   HOOKMILL_SECRET_OVERLAP_HOURS: 24,
   HOOKMILL_LEADER_LEASE_MS: 15_000,
+  HOOKMILL_MAX_HOOKS_PER_USER: 100,
+  HOOKMILL_RATE_LIMIT_PER_MINUTE: 1_000,
+  HOOKMILL_INTROSPECTION: '',
 } as const;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -88,6 +91,14 @@ export interface Config {
   secretOverlapHours: number;
   /** Lease of the instance that runs the watcher; another instance takes over this long after it dies. */
   leaderLeaseMs: number;
+  /** Hooks one user may own. */
+  maxHooksPerUser: number;
+  /** GraphQL operations one API key may run per minute (PlanMill allows 1,000). */
+  rateLimitPerMinute: number;
+  /** Whether schema introspection and field suggestions are on: by default off when NODE_ENV is production. */
+  introspection: boolean;
+  /** NODE_ENV is production. */
+  production: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it accepts. */
@@ -214,6 +225,14 @@ function readAllowedReceiverCidrs(env: Env): Cidr[] {
   });
 }
 
+/** HOOKMILL_INTROSPECTION: true or false; unset means on except when NODE_ENV is production. */
+function readIntrospection(env: Env): boolean {
+  const raw = readString(env, 'HOOKMILL_INTROSPECTION').toLowerCase();
+  if (raw === '') return env.NODE_ENV?.trim() !== 'production';
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`HOOKMILL_INTROSPECTION="${raw}" is invalid: expected true or false, or leave it unset.`);
+}
+
 /** Checks HOOKMILL_MASTER_KEY when set; unset, the key lives in the data folder (see key-vault.ts). */
 function validateMasterKey(env: Env): void {
   const value = env.HOOKMILL_MASTER_KEY?.trim();
@@ -263,5 +282,9 @@ export function loadConfig(env: Env = process.env): Config {
     failedRetentionDays: readInteger(env, 'HOOKMILL_FAILED_RETENTION_DAYS', 1, 3_650),
     secretOverlapHours: readInteger(env, 'HOOKMILL_SECRET_OVERLAP_HOURS', 0, 24 * 30),
     leaderLeaseMs: readInteger(env, 'HOOKMILL_LEADER_LEASE_MS', 1_000, 600_000),
+    maxHooksPerUser: readInteger(env, 'HOOKMILL_MAX_HOOKS_PER_USER', 1, 100_000),
+    rateLimitPerMinute: readInteger(env, 'HOOKMILL_RATE_LIMIT_PER_MINUTE', 1, 1_000_000),
+    introspection: readIntrospection(env),
+    production: env.NODE_ENV?.trim() === 'production',
   };
 }

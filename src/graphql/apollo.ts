@@ -18,6 +18,9 @@ import { loadAttempts } from './deliveries/delivery.service.js';
 import { ErrorCode, unauthenticated } from './errors.js';
 import { loadLastAttempts } from './hooks/hook.service.js';
 import { buildHookmillSchema } from './schema.js';
+import { queryLimitsRule } from './limits/query-limits.js';
+import { RateLimiter } from './limits/rate-limiter.js';
+import { rateLimitPlugin } from './limits/rate-limit.plugin.js';
 
 /** Error codes whose messages are written for clients and pass through unchanged. */
 const CLIENT_CODES = new Set<string>([
@@ -31,6 +34,7 @@ const CLIENT_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'RATE_LIMITED',
 ]);
 
 /**
@@ -41,6 +45,10 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   const code = formatted.extensions?.code;
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return { ...formatted, extensions };
+
+  if (/not configured to execute subscription/.test(formatted.message)) {
+    return { message: 'Subscriptions are not supported: use queries and mutations.', extensions: { code: 'BAD_REQUEST' } };
+  }
 
   const carriedId = extensions.requestId;
   if (code === ErrorCode.INTERNAL_SERVER_ERROR && typeof carriedId === 'string') return { ...formatted, extensions };
@@ -54,12 +62,28 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   };
 }
 
-export async function createApolloServer(httpServer: Server, logger: Logger): Promise<ApolloServer<GraphQLContext>> {
+export interface ApolloOptions {
+  /** Schema introspection and "Did you mean" field suggestions. */
+  introspection: boolean;
+  rateLimitPerMinute: number;
+}
+
+/** Most lexical tokens in one document; parsing stops there, before any validation work. */
+const MAX_TOKENS = 5_000;
+
+export async function createApolloServer(httpServer: Server, logger: Logger, options: ApolloOptions): Promise<ApolloServer<GraphQLContext>> {
   const server = new ApolloServer<GraphQLContext>({
     schema: await buildHookmillSchema(),
-    introspection: true,
+    introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: !options.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: [queryLimitsRule()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      rateLimitPlugin(new RateLimiter(options.rateLimitPerMinute), options.rateLimitPerMinute),
+    ],
     formatError: (formatted, error) => maskError(formatted, error, logger),
   });
   await server.start();
@@ -72,12 +96,13 @@ export interface ContextParts {
   deliveryQueue: DeliveryQueue;
   receiverGuard: ReceiverGuard;
   secretOverlapHours: number;
+  maxHooksPerUser: number;
   logger: Logger;
 }
 
 /** Builds the per-request context: authenticates the caller, or fails the request with HTTP 401. */
 export function contextFactory(parts: ContextParts) {
-  const { exclusions, deliveryQueue, receiverGuard, secretOverlapHours, logger } = parts;
+  const { exclusions, deliveryQueue, receiverGuard, secretOverlapHours, maxHooksPerUser, logger } = parts;
   return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
     const requestId = (req as Request & { id?: string }).id ?? randomUUID();
     try {
@@ -89,6 +114,7 @@ export function contextFactory(parts: ContextParts) {
         deliveryQueue,
         receiverGuard,
         secretOverlapHours,
+        maxHooksPerUser,
         logger: logger.child({ requestId, userId: caller.userId }),
         loaders: {
           lastAttemptByHookId: new DataLoader(loadLastAttempts),

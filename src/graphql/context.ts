@@ -22,6 +22,8 @@ export interface GraphQLContext {
   receiverGuard: ReceiverGuard;
   /** Hours the previous secret still signs deliveries after rotateHookSecret. */
   secretOverlapHours: number;
+  /** Hooks one user may own. */
+  maxHooksPerUser: number;
   loaders: {
     /** Latest attempt of each hook, batched per request. */
     lastAttemptByHookId: DataLoader<string, DeliveryAttempt | null>;

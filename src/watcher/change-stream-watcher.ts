@@ -115,13 +115,13 @@ export class ChangeStreamWatcher {
 
     // startAfter, not resumeAfter: MongoDB sends an invalidate event and closes the stream when the
     // collection is dropped or renamed, and it rejects that event's token in resumeAfter but accepts it in
-    // startAfter (MongoDB 4.2 and newer). mongo-java-server 1.47 answers resumeAfter with an invalidate
-    // event for the token of a drop or of any later change, even once the collection exists again.
+    // startAfter (MongoDB 4.2 and newer). mongo-java-server 1.47 returns an invalidate event to resumeAfter
+    // with the token of a drop or of any later change, even once the collection exists again.
     const stream = db.collection(collectionName).watch([], {
       fullDocument: 'updateLookup',
       fullDocumentBeforeChange: 'whenAvailable',
       maxAwaitTimeMS: maxAwaitMs,
-      ...(storedToken ? { resumeAfter: storedToken } : {}),
+      ...(storedToken ? { startAfter: storedToken } : {}),
     });
     this.#streams.set(collectionName, stream);
     if (this.#abort.signal.aborted) return stream.close();
@@ -135,9 +135,9 @@ export class ChangeStreamWatcher {
     if (!storedToken && stream.resumeToken) await saveResumeToken(collectionName, stream.resumeToken);
 
     // The last event before the server closes the stream, such as an invalidate, is handled and its token
-    // stored too; otherwise every reopen would start before it and close again.
-    // NOTE: mongo-java-server 1.47 sends no invalidate to a stream opened with startAfter, so the tests
-    // never close a stream this way; the path follows the MongoDB documentation of invalidate events.
+    // stored too, so the next reopen starts after it instead of closing at it again.
+    // NOTE: mongo-java-server 1.47 sends no invalidate event to a stream opened with startAfter, so no test
+    // closes a stream this way. The path follows MongoDB's documentation of invalidate events.
     while (!this.#abort.signal.aborted) {
       if (raw) {
         const change = normalizeChange(raw, collectionName, itemType);

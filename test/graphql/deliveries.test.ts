@@ -270,9 +270,9 @@ describe('deliveries query', () => {
   });
 
   context('when the cursor is malformed', () => {
-    for (const after of ['not a cursor', Buffer.from('1700000000000:nothex').toString('base64url'), '']) {
+    for (const [index, after] of ['not a cursor', Buffer.from('1700000000000:nothex').toString('base64url'), ''].entries()) {
       it(`rejects ${JSON.stringify(after)}`, async () => {
-        const hook = await createHook(owner.apiKey, '/cursor');
+        const hook = await createHook(owner.apiKey, `/cursor-${index}`);
 
         const response = await graphql(service.graphqlUrl, DELIVERIES, { apiKey: owner.apiKey, variables: { hookId: hook.id, after } });
 

@@ -22,15 +22,15 @@ export class HookResolver {
 
   @Mutation(() => Hook, { description: 'Registers a hook and returns it with its id.' })
   async createHook(@Ctx() context: GraphQLContext, @Arg('input', () => CreateHookInput) input: CreateHookInput): Promise<Hook> {
-    const hook = await this.#service.create(context.caller, input, context.receiverGuard);
-    context.logger.info({ hookId: hook.id, event: hook.hook, userId: context.caller.userId }, 'hook created');
+    const hook = await this.#service.create(context.caller, input, context.receiverGuard, context.maxHooksPerUser);
+    context.logger.info({ hookId: hook.id, event: hook.hook }, 'hook created');
     return hook;
   }
 
   @Mutation(() => Hook, { description: 'Deletes one of the caller\'s hooks and returns it; NOT_FOUND when there is none.' })
   async deleteHook(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Hook> {
     const hook = await this.#service.delete(context.caller, id);
-    context.logger.info({ hookId: hook.id, event: hook.hook, userId: context.caller.userId }, 'hook deleted');
+    context.logger.info({ hookId: hook.id, event: hook.hook }, 'hook deleted');
     return hook;
   }
 

@@ -5,7 +5,8 @@ import { AttemptModel } from '../../db/models/attempt.model.js';
 import { HookModel, type HookRecord } from '../../db/models/hook.model.js';
 import type { ReceiverGuard } from '../../delivery/receiver-guard.js';
 import { generateSigningSecret } from '../../delivery/signature.js';
-import { notFound } from '../errors.js';
+import { ADMIN_RIGHT, itemTypeHookRight } from '../../auth/rights.js';
+import { badUserInput, forbidden, notFound } from '../errors.js';
 import type { DeliveryAttempt } from './delivery-attempt.type.js';
 import type { CreateHookInput, HooksFilter } from './hook.input.js';
 import {
@@ -19,6 +20,11 @@ import type { Hook } from './hook.type.js';
 
 /** Times a concurrent rotation may make rotateSecret read the hook again before it gives up. */
 const MAX_ROTATION_CONFLICTS = 3;
+
+/** Administrators see every user's hooks; everyone else only their own. */
+function ownerFilter(caller: Caller): Record<string, unknown> {
+  return caller.rights.includes(ADMIN_RIGHT) ? {} : { ownerId: caller.userId };
+}
 
 function toHook(record: HookRecord, now = new Date()): Hook {
   const overlapEnd = record.previousSecret ? (record.previousSecretExpiresAt ?? null) : null;
@@ -45,9 +51,25 @@ export function hookNotFound(id: string) {
 
 /** Creates, lists, deletes, enables and rotates the secrets of the caller's hooks. */
 export class HookService {
-  async create(caller: Caller, input: CreateHookInput, receiverGuard: ReceiverGuard): Promise<Hook> {
-    validateCreateHookInput(input);
+  async create(caller: Caller, input: CreateHookInput, receiverGuard: ReceiverGuard, maxHooksPerUser: number): Promise<Hook> {
+    const definition = validateCreateHookInput(input);
+    const right = itemTypeHookRight(definition.itemType);
+    if (!caller.rights.includes(right)) {
+      throw forbidden(`Creating a ${definition.name} hook needs the right "${right}"; ask an administrator to grant it.`);
+    }
     await validateReceiverHost(input.url, receiverGuard);
+
+    const owned = await HookModel.countDocuments({ ownerId: caller.userId });
+    if (owned >= maxHooksPerUser) {
+      throw badUserInput(`User ${caller.userId} already has ${owned} hooks, the maximum; delete one before creating another.`);
+    }
+    const same = await HookModel.findOne(
+      { ownerId: caller.userId, hook: input.hook, url: input.url, eventUser: input.eventUser ?? null, eventProject: input.eventProject ?? null },
+      { _id: 1 },
+    ).lean();
+    if (same) {
+      throw badUserInput(`An identical hook already exists with id ${same._id.toHexString()}; use it, or delete it first.`);
+    }
 
     const record = await HookModel.create({
       hook: input.hook,
@@ -61,7 +83,7 @@ export class HookService {
   }
 
   async list(caller: Caller, filter: HooksFilter | undefined): Promise<Hook[]> {
-    const query: Record<string, unknown> = { ownerId: caller.userId };
+    const query: Record<string, unknown> = ownerFilter(caller);
     if (filter?.hook !== undefined && filter.hook !== null) {
       validateEventName(filter.hook, 'filter.hook');
       query.hook = filter.hook;
@@ -81,7 +103,7 @@ export class HookService {
 
   async get(caller: Caller, id: string): Promise<Hook> {
     validateHookId(id);
-    const record = await HookModel.findOne({ _id: new Types.ObjectId(id), ownerId: caller.userId }).lean<HookRecord>();
+    const record = await HookModel.findOne({ _id: new Types.ObjectId(id), ...ownerFilter(caller) }).lean<HookRecord>();
     if (!record) throw hookNotFound(id);
     return toHook(record);
   }

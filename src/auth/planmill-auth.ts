@@ -17,7 +17,7 @@ export interface PlanMillAuthHeader {
   signature: string;
 }
 
-/** Why a PlanMill authentication header was rejected; each reason has its own message. */
+/** Rejection of a PlanMill authentication header, with its own message for each reason. */
 export class PlanMillAuthError extends Error {
   override name = 'PlanMillAuthError';
 }
@@ -55,7 +55,7 @@ export function parsePlanMillAuthHeader(header: string): PlanMillAuthHeader {
   return { userId: Number(user), nonce, timestampSeconds: Number(timestamp), signature };
 }
 
-/** The signature a client computes: base64 HMAC-SHA256 of user + nonce + timestamp, keyed with the API key. */
+/** Computes the signature a client sends: base64 HMAC-SHA256 of user + nonce + timestamp, keyed with the API key. */
 export function planMillSignature(apiKey: string, userId: number, nonce: string, timestampSeconds: number): string {
   return createHmac('sha256', apiKey).update(`${userId}${nonce}${timestampSeconds}`, 'utf8').digest('base64');
 }

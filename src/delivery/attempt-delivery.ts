@@ -74,7 +74,7 @@ async function skip(delivery: DeliveryRecord, reason: string, retentionDays: num
 
 /**
  * Finds an earlier pending delivery of the same hook and entity. A delivery waits for it, so that one
- * receiver sees the changes of one entity in change order.
+ * receiver gets the changes of one entity in change order.
  */
 async function findEarlierPending(delivery: DeliveryRecord) {
   return DeliveryModel.findOne(

@@ -6,13 +6,13 @@ export const MIN_WAIT_AFTER_OVERLOAD_SECONDS = 60;
 /** Longest Retry-After honoured, in seconds; a longer one is cut to this. */
 export const MAX_RETRY_AFTER_SECONDS = 6 * 3600;
 
-/** What one attempt produced, as the policy needs it. */
+/** Outcome of one attempt, in the fields the policy reads. */
 export interface AttemptResult {
   ok: boolean;
   statusCode: number | null;
   error: string | null;
   timedOut: boolean;
-  /** Retry-After header of the answer, if any. */
+  /** Retry-After header of the response, if any. */
   retryAfter: string | null;
 }
 
@@ -45,7 +45,7 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
-/** The earliest next attempt the receiver's answer allows: Retry-After on 429 and 503, 60 s after overload. */
+/** Computes the earliest next attempt the receiver's response allows: Retry-After on 429 and 503, 60 s after overload. */
 function earliestRetry(result: AttemptResult, now: Date): Date | undefined {
   const honoursRetryAfter = result.statusCode === 429 || result.statusCode === 503;
   const retryAfterSeconds = honoursRetryAfter ? parseRetryAfter(result.retryAfter, now) : undefined;
@@ -57,9 +57,9 @@ function earliestRetry(result: AttemptResult, now: Date): Date | undefined {
 }
 
 /**
- * Decides what follows an attempt: success; a retry at the scheduled time (later if the receiver asked
- * for a pause); or failure when the schedule is used up. A 410 Gone fails the delivery and disables the
- * hook, and so does failing for `disableAfterFailingMs` since the hook's last success.
+ * Decides what follows an attempt: success, a retry at the scheduled time (later if the receiver asked
+ * for a pause), or failure when the schedule is used up. A 410 Gone fails the delivery and disables the
+ * hook. Failing for `disableAfterFailingMs` since the hook's last success disables the hook too.
  */
 export function decideAfterAttempt(input: {
   result: AttemptResult;

@@ -66,7 +66,7 @@ function measure(
   return { depth, fields, aliases };
 }
 
-/** A validation rule that rejects documents beyond the limits, with a message naming the limit and the fix. */
+/** Creates a validation rule that rejects documents beyond the limits, with a message naming the limit and the fix. */
 export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const document = context.getDocument();

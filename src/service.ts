@@ -10,6 +10,7 @@ import { connectDatabase, describeMongoUri, disconnectDatabase } from './db/conn
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded/embedded-database.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { ExclusionStore } from './delivery/exclusion-store.js';
+import { RetentionSweeper } from './delivery/retention-sweeper.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { ReceiverGuard } from './delivery/receiver-guard.js';
 import { contextFactory, createApolloServer } from './graphql/apollo.js';
@@ -130,6 +131,8 @@ export async function startService(config: Config, logger: Logger, hooks: Servic
     logger: logger.child({ component: 'dispatcher' }),
   });
   dispatcher.start();
+  const sweeper = new RetentionSweeper(logger.child({ component: 'retention' }));
+  sweeper.start();
 
   const watcherLogger = logger.child({ component: 'watcher' });
   const watcher = new ChangeStreamWatcher({
@@ -184,6 +187,7 @@ export async function startService(config: Config, logger: Logger, hooks: Servic
       stopping ??= (async () => {
         await apollo.stop();
         await leader.stop();
+        await sweeper.stop();
         await dispatcher.stop();
         await sender.close();
         await disconnectDatabase();

@@ -123,6 +123,7 @@ export async function startService(config: Config, logger: Logger, hooks: Servic
   const dispatcher = new Dispatcher({
     sender,
     concurrency: config.deliveryConcurrency,
+    concurrencyPerHost: config.deliveryConcurrencyPerHost,
     pollIntervalMs: config.deliveryPollIntervalMs,
     leaseMs: config.deliveryLeaseMs,
     policy: { retryDelaysSeconds: config.retryDelaysSeconds, disableAfterFailingMs: config.disableAfterFailingHours * 3_600_000 },

@@ -34,6 +34,7 @@ export const DEFAULTS = {
   HOOKMILL_READY_FOR_ACCEPTANCE_STATUS: 0,
   HOOKMILL_DELIVERY_TIMEOUT_MS: 15_000,
   HOOKMILL_DELIVERY_CONCURRENCY: 16,
+  HOOKMILL_DELIVERY_CONCURRENCY_PER_HOST: 4,
   HOOKMILL_DELIVERY_POLL_INTERVAL_MS: 500,
   HOOKMILL_DELIVERY_LEASE_MS: 60_000,
   HOOKMILL_RETRY_DELAYS_SECONDS: '0,5,300,1800,7200,18000,36000,36000',
@@ -68,6 +69,8 @@ export interface Config {
   readyForAcceptanceStatus: number;
   deliveryTimeoutMs: number;
   deliveryConcurrency: number;
+  /** Attempts in flight to one receiver host at once. */
+  deliveryConcurrencyPerHost: number;
   deliveryPollIntervalMs: number;
   deliveryLeaseMs: number;
   /** Delay before each attempt of a delivery; the first entry is the first attempt. */
@@ -271,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
     readyForAcceptanceStatus: readInteger(env, 'HOOKMILL_READY_FOR_ACCEPTANCE_STATUS', -1_000_000, 1_000_000),
     deliveryTimeoutMs,
     deliveryConcurrency: readInteger(env, 'HOOKMILL_DELIVERY_CONCURRENCY', 1, 1_000),
+    deliveryConcurrencyPerHost: readInteger(env, 'HOOKMILL_DELIVERY_CONCURRENCY_PER_HOST', 1, 1_000),
     deliveryPollIntervalMs: readInteger(env, 'HOOKMILL_DELIVERY_POLL_INTERVAL_MS', 10, 60_000),
     deliveryLeaseMs,
     retryDelaysSeconds: readRetryDelays(env),

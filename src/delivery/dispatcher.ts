@@ -2,12 +2,15 @@ import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../watcher/backoff.js';
 import { attemptDelivery } from './attempt-delivery.js';
+import { receiverHostOf } from './enqueue-deliveries.js';
 import type { HttpSender } from './http-sender.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
   sender: HttpSender;
   concurrency: number;
+  /** Attempts in flight to one receiver host at once, so a slow receiver cannot take every slot. */
+  concurrencyPerHost: number;
   pollIntervalMs: number;
   leaseMs: number;
   policy: RetryPolicy;
@@ -31,6 +34,9 @@ export class Dispatcher {
   readonly #inFlight = new Set<Promise<void>>();
   /** Ids of deliveries recorded by this process and not yet claimed. */
   readonly #ready: string[] = [];
+  readonly #inFlightByHost = new Map<string, number>();
+  /** Ids of handed-over deliveries whose host was at its cap, to retry when one of its attempts ends. */
+  readonly #parkedByHost = new Map<string, string[]>();
   #lastEmptyScanAt = 0;
 
   constructor(options: DispatcherOptions) {
@@ -52,6 +58,7 @@ export class Dispatcher {
     await Promise.all(this.#inFlight);
     this.#loop = undefined;
     this.#ready.length = 0;
+    this.#parkedByHost.clear();
     this.#options.logger.info('dispatcher stopped');
   }
 
@@ -76,8 +83,11 @@ export class Dispatcher {
           if (delivery === undefined) break;
           if (delivery === null) continue;
 
+          const host = delivery.receiverHost ?? receiverHostOf(delivery.url);
+          this.#inFlightByHost.set(host, (this.#inFlightByHost.get(host) ?? 0) + 1);
           const attempt = this.#attempt(delivery).finally(() => {
             this.#inFlight.delete(attempt);
+            this.#releaseHost(host);
             this.#wake?.();
           });
           this.#inFlight.add(attempt);
@@ -102,12 +112,41 @@ export class Dispatcher {
    */
   async #next(): Promise<DeliveryRecord | null | undefined> {
     const id = this.#ready.shift();
-    if (id !== undefined) return this.#claim({ _id: id });
+    if (id !== undefined) {
+      const delivery = await this.#claim({ _id: id });
+      if (!delivery) return null;
+
+      const host = delivery.receiverHost ?? receiverHostOf(delivery.url);
+      if (!this.#hostSaturated(host)) return delivery;
+      await DeliveryModel.updateOne({ _id: delivery._id }, { $set: { leaseUntil: null } });
+      this.#parkedByHost.set(host, [...(this.#parkedByHost.get(host) ?? []), id]);
+      return null;
+    }
 
     if (Date.now() - this.#lastEmptyScanAt < this.#options.pollIntervalMs) return undefined;
-    const delivery = await this.#claim({ nextAttemptAt: { $lte: new Date() } });
+    const saturated = [...this.#inFlightByHost.keys()].filter((host) => this.#hostSaturated(host));
+    const delivery = await this.#claim({
+      nextAttemptAt: { $lte: new Date() },
+      ...(saturated.length > 0 ? { receiverHost: { $nin: saturated } } : {}),
+    });
     if (!delivery) this.#lastEmptyScanAt = Date.now();
     return delivery ?? undefined;
+  }
+
+  #hostSaturated(host: string): boolean {
+    return (this.#inFlightByHost.get(host) ?? 0) >= this.#options.concurrencyPerHost;
+  }
+
+  /** Frees a host's slot and hands its next parked delivery back to the ready queue. */
+  #releaseHost(host: string): void {
+    const remaining = (this.#inFlightByHost.get(host) ?? 1) - 1;
+    if (remaining > 0) this.#inFlightByHost.set(host, remaining);
+    else this.#inFlightByHost.delete(host);
+
+    const parked = this.#parkedByHost.get(host);
+    const next = parked?.shift();
+    if (parked && parked.length === 0) this.#parkedByHost.delete(host);
+    if (next !== undefined) this.#ready.push(next);
   }
 
   async #claim(filter: Record<string, unknown>): Promise<DeliveryRecord | null> {

@@ -7,6 +7,15 @@ import type { CandidateHook } from '../matching/hook-candidates.js';
 import type { EntityChange } from '../watcher/entity-change.js';
 import type { HookPayload } from './payload.js';
 
+/** Host and port of a receiver URL, the unit of the per-receiver concurrency cap. */
+export function receiverHostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
 /** MongoDB's duplicate key error code. */
 const DUPLICATE_KEY = 11000;
 
@@ -61,6 +70,7 @@ export async function enqueueDeliveries(
     collectionName: change.collectionName,
     entityId: payload.Id,
     url: match.hook.url,
+    receiverHost: receiverHostOf(match.hook.url),
     body: JSON.stringify({ ...payload, sequence: sequences[index] }),
     state,
     reason,

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 
 import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.js';
-import { nextSequence } from './enqueue-deliveries.js';
+import { nextSequence, receiverHostOf } from './enqueue-deliveries.js';
 
 /** Event name of the test delivery that pingHook sends. */
 export const PING_EVENT = 'hookmill.ping';
@@ -78,6 +78,7 @@ export async function recordManualDelivery(hook: DeliveryTarget, delivery: Manua
     entityKey: key,
     sequence,
     url: hook.url,
+    receiverHost: receiverHostOf(hook.url),
     body: delivery.buildBody(sequence),
     state: 'pending',
     reason: null,

@@ -21,6 +21,8 @@ const deliverySchema = new Schema(
     /** Per-hook sequence number, also in the payload, so receivers can detect gaps. */
     sequence: { type: Number, required: true },
     url: { type: String, required: true },
+    /** Host and port of the URL, for the per-receiver concurrency cap. */
+    receiverHost: { type: String, default: null },
     /** Exact JSON body sent to the receiver. */
     body: { type: String, required: true },
     state: { type: String, enum: DELIVERY_STATES, required: true },
@@ -40,6 +42,7 @@ const deliverySchema = new Schema(
 );
 deliverySchema.index({ changeId: 1, hookId: 1 }, { unique: true });
 deliverySchema.index({ state: 1, nextAttemptAt: 1 });
+deliverySchema.index({ state: 1, receiverHost: 1, nextAttemptAt: 1 });
 deliverySchema.index({ hookId: 1, createdAt: -1 });
 deliverySchema.index({ hookId: 1, entityKey: 1, sequence: 1 });
 deliverySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });

@@ -7,10 +7,10 @@ import { testCertificates } from './test-ca.js';
 /** The compiled service entry point, next to this file's compiled form under dist/. */
 const MAIN_SCRIPT = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
-/** Longest wait for a started service to log that its API listens. */
+/** Maximum wait for a started service to log that its API listens. */
 const START_TIMEOUT_MS = 30_000;
 
-/** Longest wait for a signalled service to exit before it is killed with SIGKILL. */
+/** Maximum wait for a signalled service to exit before it is killed with SIGKILL. */
 const EXIT_TIMEOUT_MS = 15_000;
 
 /** One JSON line of the service's pino log. */
@@ -40,7 +40,7 @@ export interface ServiceProcess {
   graphqlUrl: string;
   /** Every log entry written so far, in order. */
   logs: LogEntry[];
-  /** Sends `signal` and resolves once the process has exited; SIGKILL follows when it ignores the signal. */
+  /** Sends `signal` and resolves once the process has exited. SIGKILL follows when the process ignores the signal. */
   kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<ProcessExit>;
   /** Resolves when the process exits, for whatever reason. */
   exited: Promise<ProcessExit>;

@@ -19,6 +19,12 @@ export interface ChangeStreamWatcherOptions {
   logger: Logger;
 }
 
+/** A stream open this long before it failed counts as having worked, in milliseconds. */
+const STABLE_STREAM_MS = 30_000;
+
+/** Repeated failures of one stream are logged in full once, then at every tenth. */
+const LOG_EVERY_NTH_FAILURE = 10;
+
 /** Server error codes after which the stored token cannot be used again. */
 const HISTORY_LOST_CODES = new Set([286, 280, 136]);
 
@@ -81,8 +87,9 @@ export class ChangeStreamWatcher {
     let failures = 0;
 
     while (!signal.aborted) {
+      let openedAt = 0;
       try {
-        await this.#consume(itemType, collectionName, opened, () => (failures = 0));
+        await this.#consume(itemType, collectionName, opened, () => (openedAt = Date.now()));
         if (signal.aborted) break;
         failures++;
         logger.warn({ collection: collectionName }, 'change stream closed unexpectedly; reopening from the stored resume token');
@@ -95,12 +102,18 @@ export class ChangeStreamWatcher {
             { collection: collectionName, err: error, lostSince, lostUntil: new Date() },
             'change stream history lost: changes since the stored resume token cannot be delivered; gap recorded, restarting from now',
           );
-        } else {
+        } else if (failures === 1 || failures % LOG_EVERY_NTH_FAILURE === 0) {
           logger.error({ collection: collectionName, err: error, failures }, 'change stream failed; reopening from the stored resume token');
+        } else {
+          logger.warn({ collection: collectionName, failures, reason: (error as Error)?.message }, 'change stream failed again; reopening');
         }
       } finally {
         this.#streams.delete(collectionName);
       }
+
+      // A stream that stayed open a while was healthy, so the backoff starts over; one the server
+      // closes right after opening keeps backing off.
+      if (openedAt > 0 && Date.now() - openedAt >= STABLE_STREAM_MS) failures = 1;
 
       opened();
       this.#states.set(collectionName, 'reopening');

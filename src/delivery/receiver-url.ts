@@ -1,6 +1,9 @@
 /** Longest receiver URL accepted, in characters. */
 export const MAX_RECEIVER_URL_LENGTH = 2_048;
 
+/** C0 and C1 control characters, zero-width characters, bidirectional overrides and the byte order mark. */
+const INVISIBLE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/;
+
 /** Why a receiver URL was rejected; the message names the URL and the fix. */
 export class ReceiverUrlError extends Error {
   override name = 'ReceiverUrlError';
@@ -21,6 +24,17 @@ export function parseReceiverUrl(url: string): URL {
   if (url !== url.trim() || /\s/.test(url)) {
     throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} contains whitespace; remove it.`);
   }
+  if (INVISIBLE_CHARACTERS.test(url)) {
+    throw new ReceiverUrlError(
+      `Receiver URL ${quoteReceiverUrl(url)} contains a control or invisible character; type the URL again without it.`,
+    );
+  }
+  // The URL parser reads "https:///x" and "https:x" as host x, so the authority is checked on the raw text.
+  if (/^https?:/i.test(url) && !/^https?:\/\/[^/\\?#]/i.test(url)) {
+    throw new ReceiverUrlError(
+      `Receiver URL ${quoteReceiverUrl(url)} has no host right after "https://"; expected https://host/path.`,
+    );
+  }
 
   let parsed: URL;
   try {
@@ -38,6 +52,9 @@ export function parseReceiverUrl(url: string): URL {
     throw new ReceiverUrlError(
       `Receiver URL ${quoteReceiverUrl(url)} contains credentials; remove them and verify deliveries with the signature instead.`,
     );
+  }
+  if (parsed.port === '0') {
+    throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} names port 0, which no receiver can listen on; give the real port.`);
   }
   if (url.includes('#')) {
     throw new ReceiverUrlError(`Receiver URL ${quoteReceiverUrl(url)} has a fragment (#…), which is never sent; remove it.`);

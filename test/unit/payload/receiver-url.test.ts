@@ -103,4 +103,23 @@ describe('parseReceiverUrl', () => {
     expect(message).not.to.include(url);
     expect(message).to.include(`${url.slice(0, 120)}…`);
   });
+  context('when no host follows the scheme', () => {
+    for (const url of ['https:///x', 'https:/127.0.0.1/x', 'https:127.0.0.1']) {
+      it(`rejects ${url}`, () => {
+        expect(rejectionOf(url)).to.include('has no host right after "https://"');
+      });
+    }
+  });
+
+  context('when the URL hides characters', () => {
+    for (const url of ['https://127.0.0.1/\u001b]0;title\u0007', 'https://127.0.0.1/a\u0000b', 'https://exa\u200bmple.com/', 'https://example.com/\u202eevil']) {
+      it(`rejects ${JSON.stringify(url)}`, () => {
+        expect(rejectionOf(url)).to.include('contains a control or invisible character');
+      });
+    }
+  });
+
+  it('rejects port 0', () => {
+    expect(rejectionOf('https://127.0.0.1:0/x')).to.include('names port 0');
+  });
 });

@@ -180,7 +180,8 @@ export async function attemptDelivery(delivery: DeliveryRecord, deps: AttemptDep
       },
     },
   );
-  if (expiresAt) await AttemptModel.updateMany({ deliveryId: delivery._id }, { $set: { expiresAt } });
+  // The attempt just stored already carries expiresAt, so only earlier attempts need it set.
+  if (expiresAt && attempt > 1) await AttemptModel.updateMany({ deliveryId: delivery._id }, { $set: { expiresAt } });
   await recordHookHealth(delivery, result.ok, at, decision.disableHook, logger, ids);
 
   const fields = { ...ids, statusCode: result.statusCode, durationMs: result.durationMs };

@@ -1,6 +1,5 @@
 import { DeliveryModel, type DeliveryRecord } from '../db/models/delivery.model.js';
 import type { Logger } from '../log/logger.js';
-import { sleep } from '../watcher/backoff.js';
 import { attemptDelivery } from './attempt-delivery.js';
 import { receiverHostOf } from './enqueue-deliveries.js';
 import type { HttpSender } from './http-sender.js';
@@ -97,12 +96,24 @@ export class Dispatcher {
         this.#lastEmptyScanAt = Date.now();
       }
 
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        void sleep(pollIntervalMs, signal).then(resolve);
-      });
-      this.#wake = undefined;
+      await this.#waitForWork(pollIntervalMs, signal);
     }
+  }
+
+  /** Waits for the poll interval, a hand-over or a stop, whichever comes first, with one timer. */
+  #waitForWork(pollIntervalMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, pollIntervalMs);
+      signal.addEventListener('abort', done, { once: true });
+      this.#wake = done;
+      if (signal.aborted) done();
+    });
   }
 
   /**

@@ -30,7 +30,9 @@ describe('receiver fairness', () => {
   });
 
   context('when one receiver is slow and has many deliveries', () => {
-    it('delivers to the other receivers within a second', async () => {
+    // Without the per-host cap the slow receiver's older hooks take every slot, so the others wait
+    // SLOW_ANSWER_MS; with it they go out at once (about 200-500 ms here), well inside half that.
+    it('delivers to the others before the slow one answers', async () => {
       const { apiKey } = await createHookOwner();
       for (let index = 0; index < SLOW_HOOKS; index++) {
         await createHook(service.graphqlUrl, apiKey, { hook: 'account.add', url: `${slow.url}/slow-${index}` });
@@ -43,8 +45,8 @@ describe('receiver fairness', () => {
       await service.db.collection('accounts').insertOne({ id: entityId, name: 'Fair Oy' });
       const [b, c] = await Promise.all([waitForDelivery(fastB, '/b', entityId), waitForDelivery(fastC, '/c', entityId)]);
 
-      expect(b.receivedAt.getTime() - changedAt).to.be.lessThan(1_000);
-      expect(c.receivedAt.getTime() - changedAt).to.be.lessThan(1_000);
+      expect(b.receivedAt.getTime() - changedAt).to.be.lessThan(SLOW_ANSWER_MS / 2);
+      expect(c.receivedAt.getTime() - changedAt).to.be.lessThan(SLOW_ANSWER_MS / 2);
     });
 
     it('keeps at most the per-host number of requests open', () => {

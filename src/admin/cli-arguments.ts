@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 
-import type { ItemType } from '../events/catalogue.js';
+import { itemTypeHookRight } from '../auth/rights.js';
+import { ITEM_TYPES, type ItemType } from '../events/catalogue.js';
 import { AdminError, parseFieldList, parseItemType } from './admin.service.js';
 
 // Commander calls these parsers with each option value and prefixes their messages with
@@ -31,9 +32,33 @@ export function parseName(value: string): string {
   return value.trim();
 }
 
+const ITEM_TYPE_RIGHT_PREFIX = 'System.Hooks.Definitions.';
+
+/** Parses a right; an item type hook right must name a known item type, in lower case. */
 export function parseRight(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('Expected a non-empty right name.');
-  return value.trim();
+  const right = value.trim();
+  if (right === '') throw new InvalidArgumentError('Expected a non-empty right name.');
+
+  if (right.toLowerCase().startsWith(ITEM_TYPE_RIGHT_PREFIX.toLowerCase())) {
+    const valid = ITEM_TYPES.map(itemTypeHookRight);
+    if (!valid.includes(right)) {
+      throw new InvalidArgumentError(`Expected one of the item type hook rights: ${valid.join(', ')}.`);
+    }
+  }
+  return right;
+}
+
+/** Longest key lifetime accepted, in days (100 years). */
+export const MAX_KEY_LIFETIME_DAYS = 36_500;
+
+/** Parses a key lifetime in days: a whole number from 1 to MAX_KEY_LIFETIME_DAYS. */
+export function parseDays(value: string): number {
+  const trimmed = value.trim();
+  const days = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || days < 1 || days > MAX_KEY_LIFETIME_DAYS) {
+    throw new InvalidArgumentError(`Expected a whole number of days from 1 to ${MAX_KEY_LIFETIME_DAYS}.`);
+  }
+  return days;
 }
 
 /** Collects every `--right` of a command line into one list. */

@@ -23,6 +23,7 @@ import {
   collectRight,
   parseFieldListOption,
   parseItemTypeOption,
+  parseDays,
   parseKeyPrefix,
   parseName,
   parsePositiveId,
@@ -121,7 +122,7 @@ function addUserCommands(program: Command): void {
 
   addSubcommand(program, 'create-api-key', 'Create an API key for a user and print it once.')
     .requiredOption('--user <id>', 'id of the user who owns the key, a positive whole number', parsePositiveId)
-    .option('--expires-in-days <days>', 'days until the key stops working, a positive whole number; without it the key does not expire', parsePositiveId)
+    .option('--expires-in-days <days>', 'days until the key stops working, from 1 to 36500; without it the key does not expire', parseDays)
     .addHelpText(
       'after',
       '\nThe key is printed once and cannot be shown again, because only its SHA-256 hash is stored.\n' +

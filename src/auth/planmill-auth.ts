@@ -22,7 +22,7 @@ export class PlanMillAuthError extends Error {
   override name = 'PlanMillAuthError';
 }
 
-const FORMAT = 'user:<id>;nonce:<4-8 characters>;timestamp:<epoch seconds>;signature:<base64 HMAC-SHA256>';
+const FORMAT = 'user:<id>;nonce:<4-8 letters or digits>;timestamp:<epoch seconds>;signature:<base64 HMAC-SHA256>';
 
 /** Parses `user:<id>;nonce:<n>;timestamp:<s>;signature:<b64>`, in any order of the four parts. */
 export function parsePlanMillAuthHeader(header: string): PlanMillAuthHeader {

@@ -31,6 +31,8 @@ export function webhookIdOf(deliveryId: string): string {
 }
 
 type HookForDelivery = {
+  /** The hook's event; its item type decides the right needed, also for pings and redeliveries. */
+  hook: string;
   secret: string;
   previousSecret?: string | null;
   previousSecretExpiresAt?: Date | null;
@@ -128,7 +130,7 @@ export async function attemptDelivery(delivery: DeliveryRecord, deps: AttemptDep
     ? 'the hook was deleted before delivery'
     : !hook.enabled
       ? `the hook is disabled: ${hook.disabledReason ?? 'no reason given'}`
-      : await missingOwnerRight(delivery.ownerId, delivery.event);
+      : await missingOwnerRight(delivery.ownerId, hook.hook);
   if (!hook || reason) {
     await skip(delivery, reason ?? 'the hook was deleted before delivery', deps.failedRetentionDays);
     logger.info({ ...ids, reason }, 'delivery skipped');

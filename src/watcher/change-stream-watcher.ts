@@ -159,7 +159,13 @@ export class ChangeStreamWatcher {
         await saveResumeToken(collectionName, raw._id);
       }
       if (stream.closed) return;
+
+      const askedAt = Date.now();
       raw = (await stream.tryNext()) as RawChange | null;
+      // mongo-java-server 1.47 answers an empty getMore at once instead of waiting maxAwaitTimeMS, which
+      // turned this loop into a busy poll using a whole core; an empty answer now waits out the rest.
+      const waitedMs = Date.now() - askedAt;
+      if (!raw && waitedMs < maxAwaitMs) await sleep(maxAwaitMs - waitedMs, this.#abort.signal);
     }
   }
 }

@@ -372,6 +372,20 @@ describe('admin cli', function () {
       expect(result.stderr).to.include('API key 0123456789ab not found');
     });
 
+    it('rejects a lifetime beyond 100 years', async () => {
+      const result = await cli('create-api-key', '--user', String(userId), '--expires-in-days', '99999999');
+
+      expect(result.exitCode).to.equal(2);
+      expect(result.stderr).to.include('from 1 to 36500');
+    });
+
+    it('rejects a misspelled item type right', async () => {
+      const result = await cli('grant', '--user', String(userId), '--right', 'System.Hooks.Definitions.acount');
+
+      expect(result.exitCode).to.equal(2);
+      expect(result.stderr).to.include('System.Hooks.Definitions.account');
+    });
+
     it('rejects a malformed prefix', async () => {
       const result = await cli('revoke-api-key', '--prefix', 'xyz');
 

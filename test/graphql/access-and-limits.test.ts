@@ -152,6 +152,7 @@ describe('access control and request limits', () => {
       expect(await firstError(aliases)).to.include('uses 21 aliases; the maximum is 20');
       expect(await firstError(rootFields)).to.include('selects 11 root fields; the maximum is 10');
       expect(await firstError(tokens)).to.include('5000 tokens');
+      expect(await firstError(`{ hookDefinitions { ${'__typename '.repeat(3_000)} } }`)).to.include('selects 3001 fields; the maximum is 500');
     });
 
     it('rejects nesting deeper than 8 through fragments', async () => {

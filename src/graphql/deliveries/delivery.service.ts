@@ -61,7 +61,7 @@ function rejectDisabled(hook: OwnedHook, deliveryLabel: string, argument: string
   const hookId = hook._id.toHexString();
   throw badUserInput(
     `Hook ${hookId} is disabled, so ${deliveryLabel} would be skipped. Run enableHook(id: "${hookId}") first. ` +
-      `It was disabled because ${hook.disabledReason ?? 'of an unknown reason'}.`,
+      `Reason it was disabled: ${hook.disabledReason ?? 'not recorded'}.`,
     argument,
   );
 }

@@ -55,20 +55,20 @@ export class HookService {
     const definition = validateCreateHookInput(input);
     const right = itemTypeHookRight(definition.itemType);
     if (!caller.rights.includes(right)) {
-      throw forbidden(`Creating a ${definition.name} hook needs the right "${right}"; ask an administrator to grant it.`);
+      throw forbidden(`Creating hooks for ${definition.name} needs the right "${right}"; ask an administrator to grant it.`);
     }
     await validateReceiverHost(input.url, receiverGuard);
 
     const owned = await HookModel.countDocuments({ ownerId: caller.userId });
     if (owned >= maxHooksPerUser) {
-      throw badUserInput(`User ${caller.userId} already has ${owned} hooks, the maximum; delete one before creating another.`);
+      throw badUserInput(`User ${caller.userId} already has ${owned} hooks, the maximum; delete one before creating another.`, 'input');
     }
     const same = await HookModel.findOne(
       { ownerId: caller.userId, hook: input.hook, url: input.url, eventUser: input.eventUser ?? null, eventProject: input.eventProject ?? null },
       { _id: 1 },
     ).lean();
     if (same) {
-      throw badUserInput(`An identical hook already exists with id ${same._id.toHexString()}; use it, or delete it first.`);
+      throw badUserInput(`An identical hook already exists with id ${same._id.toHexString()}; use it, or delete it first.`, 'input');
     }
 
     const record = await HookModel.create({

@@ -74,38 +74,40 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
       document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
     );
 
-    let totalFields = 0;
-    let totalAliases = 0;
+    // Every check runs when the document is entered, before the other rules: graphql-js aborts
+    // validation of very large documents part way, which would drop errors reported later.
     return {
-      OperationDefinition(operation) {
-        const name = operation.name ? ` ${operation.name.value}` : '';
-        const rootFields = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length;
-        if (rootFields > limits.maxRootFields) {
-          context.reportError(
-            limitError(`Operation${name} selects ${rootFields} root fields; the maximum is ${limits.maxRootFields}. Split it into several requests.`),
-          );
-        }
-
-        const measured = measure(operation.selectionSet, fragments, new Set());
-        if (measured.depth > limits.maxDepth) {
-          context.reportError(
-            limitError(`Operation${name} nests fields ${measured.depth} deep; the maximum is ${limits.maxDepth}. Select fewer nested fields.`),
-          );
-        }
-        totalFields += measured.fields;
-        totalAliases += measured.aliases;
-      },
-      Document: {
-        leave() {
-          if (totalAliases > limits.maxAliases) {
-            context.reportError(limitError(`The request uses ${totalAliases} aliases; the maximum is ${limits.maxAliases}. Use fewer aliases.`));
-          }
-          if (totalFields > limits.maxFields) {
+      Document() {
+        let totalFields = 0;
+        let totalAliases = 0;
+        for (const operation of document.definitions) {
+          if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+          const name = operation.name ? ` ${operation.name.value}` : '';
+          const rootFields = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length;
+          if (rootFields > limits.maxRootFields) {
             context.reportError(
-              limitError(`The request selects ${totalFields} fields; the maximum is ${limits.maxFields}. Select fewer fields or split the request.`),
+              limitError(`Operation${name} selects ${rootFields} root fields; the maximum is ${limits.maxRootFields}. Split it into several requests.`),
             );
           }
-        },
+
+          const measured = measure(operation.selectionSet, fragments, new Set());
+          if (measured.depth > limits.maxDepth) {
+            context.reportError(
+              limitError(`Operation${name} nests fields ${measured.depth} deep; the maximum is ${limits.maxDepth}. Select fewer nested fields.`),
+            );
+          }
+          totalFields += measured.fields;
+          totalAliases += measured.aliases;
+        }
+
+        if (totalAliases > limits.maxAliases) {
+          context.reportError(limitError(`The request uses ${totalAliases} aliases; the maximum is ${limits.maxAliases}. Use fewer aliases.`));
+        }
+        if (totalFields > limits.maxFields) {
+          context.reportError(
+            limitError(`The request selects ${totalFields} fields; the maximum is ${limits.maxFields}. Select fewer fields or split the request.`),
+          );
+        }
       },
     };
   };

@@ -48,7 +48,7 @@ export function parseRight(value: string): string {
   return right;
 }
 
-/** Longest key lifetime accepted, in days (100 years). */
+/** Maximum key lifetime, in days (100 years). */
 export const MAX_KEY_LIFETIME_DAYS = 36_500;
 
 /** Parses a key lifetime in days: a whole number from 1 to MAX_KEY_LIFETIME_DAYS. */

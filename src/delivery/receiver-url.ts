@@ -1,10 +1,10 @@
-/** Longest receiver URL accepted, in characters. */
+/** Maximum length of a receiver URL, in characters. */
 export const MAX_RECEIVER_URL_LENGTH = 2_048;
 
 /** C0 and C1 control characters, zero-width characters, bidirectional overrides and the byte order mark. */
 const INVISIBLE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/;
 
-/** Why a receiver URL was rejected; the message names the URL and the fix. */
+/** Rejection of a receiver URL; the message names the URL and the fix. */
 export class ReceiverUrlError extends Error {
   override name = 'ReceiverUrlError';
 }

@@ -160,11 +160,11 @@ export class ChangeStreamWatcher {
       }
       if (stream.closed) return;
 
-      const askedAt = Date.now();
+      const requestedAt = Date.now();
       raw = (await stream.tryNext()) as RawChange | null;
-      // mongo-java-server 1.47 answers an empty getMore at once instead of waiting maxAwaitTimeMS, which
-      // turned this loop into a busy poll using a whole core; an empty answer now waits out the rest.
-      const waitedMs = Date.now() - askedAt;
+      // mongo-java-server 1.47 returns an empty getMore at once instead of waiting maxAwaitTimeMS, which
+      // turned this loop into a busy poll using a whole core, so an empty batch now waits out the rest.
+      const waitedMs = Date.now() - requestedAt;
       if (!raw && waitedMs < maxAwaitMs) await sleep(maxAwaitMs - waitedMs, this.#abort.signal);
     }
   }

@@ -12,7 +12,7 @@ export async function loadEntityState(change: EntityChange): Promise<KnownEntity
   return record ? { entityId: record.entityId ?? null, status: record.status ?? null } : null;
 }
 
-/** Records the entity's key fields after a change, or forgets them after a delete. */
+/** Records the entity's key fields after a change, or deletes them after a delete. */
 export async function saveEntityState(change: EntityChange): Promise<void> {
   if (change.operation === 'delete') {
     await EntityStateModel.deleteOne({ _id: stateKey(change) });

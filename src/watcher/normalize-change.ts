@@ -77,7 +77,7 @@ export function normalizeChange(
     asDocument(raw.fullDocumentBeforeChange) ?? (operation === 'delete' ? asDocument(raw.fullDocument) : null);
 
   // mongo-java-server 1.47 sends the update operators as documentKey of an update, so the
-  // post-image's _id comes first and documentKey only when it really holds an _id. An update whose
+  // post-image's _id comes first and documentKey only when it contains an _id. An update whose
   // document is gone has no _id there at all, and is keyed by its change instead.
   const documentKey =
     keyToString(document?._id ?? asDocument(raw.documentKey)?._id ?? previous?._id) ?? `change:${changeId}`;

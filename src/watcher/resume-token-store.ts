@@ -20,7 +20,7 @@ export async function clearResumeToken(collectionName: string): Promise<void> {
 }
 
 /**
- * Records that the changes since the stored token are lost, then forgets the token so the stream
+ * Records that the changes since the stored token are lost, then deletes the token so the stream
  * restarts from now. Returns the start of the lost span.
  */
 export async function recordHistoryGap(collectionName: string, error: unknown): Promise<Date | null> {

@@ -82,7 +82,7 @@ export interface Config {
    * addresses need no entry; unspecified, multicast and broadcast addresses are rejected even when listed.
    */
   allowedReceiverCidrs: readonly Cidr[];
-  /** Longest time one `getMore` on a change stream waits for new changes. */
+  /** Maximum time one `getMore` on a change stream waits for new changes. */
   watcherMaxAwaitMs: number;
   /** A hook failing this long without a success is disabled. */
   disableAfterFailingHours: number;
@@ -194,7 +194,7 @@ function readRetryDelays(env: Env): number[] {
   return delays.map(Number);
 }
 
-/** Checks that a CA file exists and holds at least one PEM certificate. */
+/** Checks that a CA file exists and contains at least one PEM certificate. */
 function readCaFile(env: Env): string | undefined {
   const file = readString(env, 'HOOKMILL_CA_FILE');
   if (file === '') return undefined;
@@ -207,7 +207,7 @@ function readCaFile(env: Env): string | undefined {
     throw new ConfigError(`HOOKMILL_CA_FILE="${file}" cannot be read (${code}): give the path of a PEM file of CA certificates.`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(`HOOKMILL_CA_FILE="${file}" holds no PEM certificate: expected "-----BEGIN CERTIFICATE-----" blocks.`);
+    throw new ConfigError(`HOOKMILL_CA_FILE="${file}" contains no PEM certificate: expected "-----BEGIN CERTIFICATE-----" blocks.`);
   }
   return file;
 }

@@ -4,7 +4,7 @@ export const DELIVERY_STATES = ['pending', 'succeeded', 'failed', 'skipped'] as 
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
- * One (change, hook) pair: the payload to send and where the delivery stands. Written before the
+ * One (change, hook) pair: the payload to send and the delivery's state. Written before the
  * change's resume token is stored, so a crash between the two repeats the change without losing it;
  * the unique (changeId, hookId) index drops the repeat.
  */
@@ -26,7 +26,7 @@ const deliverySchema = new Schema(
     /** Exact JSON body sent to the receiver. */
     body: { type: String, required: true },
     state: { type: String, enum: DELIVERY_STATES, required: true },
-    /** Why a delivery was skipped or finally failed. */
+    /** Reason a delivery was skipped or finally failed. */
     reason: { type: String, default: null },
     attemptCount: { type: Number, required: true, default: 0 },
     nextAttemptAt: { type: Date, default: null },

@@ -8,16 +8,16 @@ export class DeliveryAttempt {
   @Field(() => Int, { nullable: true, description: 'Id of the entity the event is about.' })
   entityId!: number | null;
 
-  @Field({ description: 'True when the receiver answered with a 2xx status.' })
+  @Field({ description: 'True when the receiver responded with a 2xx status.' })
   ok!: boolean;
 
-  @Field(() => Int, { nullable: true, description: 'HTTP status of the answer; null when none arrived.' })
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the response; null when none arrived.' })
   statusCode!: number | null;
 
   @Field(() => String, { nullable: true, description: 'Why the attempt failed; null on success.' })
   error!: string | null;
 
-  @Field(() => Int, { description: 'Time from sending to the end of the answer, in milliseconds.' })
+  @Field(() => Int, { description: 'Time from sending to the end of the response, in milliseconds.' })
   durationMs!: number;
 
   @Field({ description: 'When the attempt finished.' })

@@ -201,7 +201,7 @@ describe('loadConfig', () => {
     });
 
     it('rejects a file without certificates', () => {
-      expect(() => loadConfig({ HOOKMILL_CA_FILE: 'package.json' })).to.throw(ConfigError, 'holds no PEM certificate');
+      expect(() => loadConfig({ HOOKMILL_CA_FILE: 'package.json' })).to.throw(ConfigError, 'contains no PEM certificate');
     });
   });
 

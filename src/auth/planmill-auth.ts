@@ -1,14 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+import { isDuplicateKeyError } from '../db/duplicate-key.js';
 import { ApiKeyModel } from '../db/models/api-key.model.js';
 import { NonceModel } from '../db/models/nonce.model.js';
 import { unseal } from './key-vault.js';
 
 /** Largest difference between the request's timestamp and the server's clock, in seconds. */
 export const PLANMILL_TIMESTAMP_TOLERANCE_SECONDS = 60;
-
-/** MongoDB's duplicate key error code: the nonce was used before. */
-const DUPLICATE_KEY = 11000;
 
 export interface PlanMillAuthHeader {
   userId: number;
@@ -100,7 +98,8 @@ export async function verifyPlanMillAuth(header: string, now: Date = new Date())
   try {
     await NonceModel.create({ userId: parsed.userId, nonce: parsed.nonce, usedAt: now });
   } catch (error) {
-    if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+    // The unique (userId, nonce) index rejects a nonce that was used before.
+    if (!isDuplicateKeyError(error)) throw error;
     throw new PlanMillAuthError(`x-PlanMill-Auth nonce "${parsed.nonce}" was already used; send a new nonce with each request.`);
   }
   return { userId: parsed.userId, apiKeyPrefix: signer.prefix };

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 
+import { isOnlyDuplicateKeyErrors } from '../db/duplicate-key.js';
 import { DeliveryModel, type DeliveryState } from '../db/models/delivery.model.js';
 import { HookModel } from '../db/models/hook.model.js';
 import type { HookMatch } from '../matching/match-hooks.js';
@@ -16,22 +17,11 @@ export function receiverHostOf(url: string): string {
   }
 }
 
-/** MongoDB's duplicate key error code. */
-const DUPLICATE_KEY = 11000;
-
 export interface NewDelivery {
   match: HookMatch<CandidateHook>;
   payload: HookPayload;
   state: Extract<DeliveryState, 'pending' | 'skipped'>;
   reason: string | null;
-}
-
-function isOnlyDuplicateKeyErrors(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  const code = (error as { code?: unknown }).code;
-  if (list.length === 0) return code === DUPLICATE_KEY;
-  return list.every((item) => (item as { code?: unknown }).code === DUPLICATE_KEY || (item as { err?: { code?: unknown } }).err?.code === DUPLICATE_KEY);
 }
 
 /**

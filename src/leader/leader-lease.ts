@@ -1,9 +1,7 @@
+import { isDuplicateKeyError } from '../db/duplicate-key.js';
 import { LeaseModel } from '../db/models/lease.model.js';
 import type { Logger } from '../log/logger.js';
 import { sleep } from '../watcher/backoff.js';
-
-/** MongoDB's duplicate key error code: another holder's unexpired lease blocked the upsert. */
-const DUPLICATE_KEY = 11000;
 
 export interface LeaderLeaseOptions {
   name: string;
@@ -68,7 +66,8 @@ export class LeaderLease {
       );
       return true;
     } catch (error) {
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
+      // Another holder's unexpired lease made the upsert insert a second document with the same _id.
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createLocalCertificates } from './lib/local-certificates.js';
 
 /**
- * A local HTTPS receiver for trying Hookmill: prints every POST it gets and answers 200.
+ * A local HTTPS receiver for trying Hookmill: prints every POST it gets and responds with 200.
  * Usage: npm run demo-receiver [-- PORT]. Its CA is written to .hookmill/demo-receiver/ca.pem, the
  * file to give Hookmill as HOOKMILL_CA_FILE. It listens on 127.0.0.1 only.
  */
@@ -30,18 +30,18 @@ const server = createServer({ cert: readFileSync(files.cert), key: readFileSync(
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8');
-    let shown = body;
+    let printed = body;
     try {
-      shown = JSON.stringify(JSON.parse(body), null, 2);
+      printed = JSON.stringify(JSON.parse(body), null, 2);
     } catch {
-      // Not JSON: shown as it arrived.
+      // Not JSON: printed as it arrived.
     }
     const signatureHeaders = Object.entries(request.headers)
       .filter(([name]) => name.startsWith('webhook-'))
       .map(([name, value]) => `${name}: ${String(value)}`);
     console.log(`\n${new Date().toISOString()} ${request.method} ${request.url}`);
     if (signatureHeaders.length > 0) console.log(signatureHeaders.join('\n'));
-    console.log(shown);
+    console.log(printed);
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   });
 });

@@ -17,7 +17,7 @@ const logger = createLogger(config.logLevel);
 let service: RunningService | undefined;
 let stopRequests = 0;
 
-/** Longest graceful stop; a stop that waits on a dead database ends here. */
+/** Maximum duration of a graceful stop; a stop that waits on a dead database ends here. */
 const STOP_TIMEOUT_MS = 15_000;
 
 /** Stops the service once; a second request while stopping exits at once. */

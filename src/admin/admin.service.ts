@@ -14,9 +14,9 @@ export class AdminError extends Error {
   override name = 'AdminError';
 }
 
-function requirePositiveId(value: number, what: string): void {
+function requirePositiveId(value: number, label: string): void {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new AdminError(`${what} must be a positive whole number; got ${value}.`);
+    throw new AdminError(`${label} must be a positive whole number; got ${value}.`);
   }
 }
 

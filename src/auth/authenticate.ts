@@ -24,7 +24,7 @@ export async function authenticate(authorization: string | undefined): Promise<C
   }
 
   if (authorization.includes('<your API key>')) {
-    throw new AuthenticationError('The Authorization header still holds the placeholder "<your API key>": replace it with your key.');
+    throw new AuthenticationError('The Authorization header still contains the placeholder "<your API key>": replace it with your key.');
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
   if (!match) {

@@ -11,7 +11,7 @@ import { ReceiverAddressError, type ReceiverGuard } from './receiver-guard.js';
 export interface SendResult {
   ok: boolean;
   statusCode: number | null;
-  /** Why the attempt failed, in words an integrator can act on; null on success. */
+  /** Reason the attempt failed, in words an integrator can act on; null on success. */
   error: string | null;
   durationMs: number;
   timedOut: boolean;
@@ -20,7 +20,7 @@ export interface SendResult {
   responseBody: string | null;
 }
 
-/** Bytes of a receiver's answer kept with the attempt. */
+/** Bytes of a receiver's response kept with the attempt. */
 export const RESPONSE_SNIPPET_BYTES = 1024;
 
 async function readSnippet(response: Response): Promise<string> {

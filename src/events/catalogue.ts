@@ -62,7 +62,7 @@ function standardEvents(itemType: ItemType): EventDefinition[] {
   ];
 }
 
-/** Every event Hookmill can deliver, in catalogue order. */
+/** Catalogue of every event Hookmill can deliver, in catalogue order. */
 export const EVENT_CATALOGUE: readonly EventDefinition[] = ITEM_TYPES.flatMap((itemType) => {
   const events = standardEvents(itemType);
   if (itemType !== 'Timereport') return events;

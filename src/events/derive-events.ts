@@ -18,7 +18,7 @@ function numberOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** The user an event is attributed to: `modifiedBy` when the application writes it, else the owner field. */
+/** Returns the user an event is attributed to: `modifiedBy` when the application writes it, else the owner field. */
 export function eventUserOf(document: EntityDocument | null, itemType: EntityChange['itemType']): number | null {
   if (!document) return null;
   const modifiedBy = numberOrNull(document.modifiedBy);
@@ -30,9 +30,10 @@ export function eventUserOf(document: EntityDocument | null, itemType: EntityCha
 
 /**
  * Decides whether a time report became ready for acceptance. An insert qualifies when its status is the
- * ready value; an update when the status was set to it: from the update description when the database
- * sends one, else by comparing with the pre-image or the last known state. With no earlier status known
- * at all, a ready report counts as having become ready, so that no transition is missed.
+ * ready value. An update qualifies when it set the status to that value, which the update description
+ * shows when the database sends one; otherwise the status is compared with the pre-image or the last
+ * known state. With no earlier status known at all, a ready report counts as having become ready, so
+ * that no transition is missed.
  */
 function becameReady(change: EntityChange, known: KnownEntityState | null, readyStatus: number): boolean {
   const status = change.document?.status;

@@ -37,7 +37,7 @@ export function createApp(parts: AppParts): Express {
   return app;
 }
 
-/** Answers a body that cannot be read (too large, not JSON) with a GraphQL-shaped JSON error instead of HTML. */
+/** Responds to a body that cannot be read (too large, not JSON) with a GraphQL-shaped JSON error instead of HTML. */
 const bodyErrorHandler: ErrorRequestHandler = (error, _request, response, next) => {
   if (response.headersSent) return next(error);
 

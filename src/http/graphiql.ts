@@ -45,7 +45,7 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-/** True for a browser navigation, which asks for HTML rather than a GraphQL response. */
+/** Returns true for a browser navigation, which requests HTML rather than a GraphQL response. */
 export function wantsHtml(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes('text/html');
 }

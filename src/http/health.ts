@@ -29,7 +29,7 @@ async function databaseReachable(connection: Connection): Promise<boolean> {
 }
 
 /**
- * `GET /healthz`: 200 when the database answers, the dispatcher runs and, on the leader, every change
+ * `GET /healthz`: 200 when the database responds to a ping, the dispatcher runs and, on the leader, every change
  * stream is open; 503 otherwise. JSON either way.
  */
 export function healthHandler(sources: HealthSources) {
@@ -37,7 +37,8 @@ export function healthHandler(sources: HealthSources) {
     const database = await databaseReachable(sources.connection);
     const watcherHealthy = !sources.leader.isLeader || sources.watcher.running;
     const healthy = database && watcherHealthy && sources.dispatcher.running;
-    const watcherState = !sources.leader.isLeader ? 'standby' : sources.watcher.running ? 'running' : 'not running';
+    let watcherState = 'standby';
+    if (sources.leader.isLeader) watcherState = sources.watcher.running ? 'running' : 'not running';
 
     response.status(healthy ? 200 : 503).json({
       status: healthy ? 'ok' : 'unavailable',

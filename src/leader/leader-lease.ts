@@ -54,7 +54,7 @@ export class LeaderLease {
     }
   }
 
-  /** Takes or renews the lease; returns whether this instance holds it now. */
+  /** Takes or renews the lease; returns whether this instance has it now. */
   async #tryAcquire(): Promise<boolean> {
     const { name, holder, leaseMs } = this.#options;
     const now = new Date();
@@ -91,17 +91,17 @@ export class LeaderLease {
     const signal = this.#abort.signal;
 
     while (!signal.aborted) {
-      let holds: boolean;
+      let holdsLease: boolean;
       try {
-        holds = await this.#tryAcquire();
+        holdsLease = await this.#tryAcquire();
       } catch (error) {
         // Without the database the lease cannot be renewed, so the leader steps down before it expires.
         logger.error({ err: error, lease: name }, 'renewing the leader lease failed');
-        holds = false;
+        holdsLease = false;
       }
 
-      if (holds && !this.#leader) await this.#becomeLeader();
-      else if (!holds && this.#leader) {
+      if (holdsLease && !this.#leader) await this.#becomeLeader();
+      else if (!holdsLease && this.#leader) {
         this.#leader = false;
         logger.warn({ lease: name }, 'leader lease lost: this instance stops the watcher');
         await this.#options.onDeposed().catch((error: unknown) => logger.error({ err: error }, 'stopping as leader failed'));

@@ -59,6 +59,12 @@ describe('GraphQL authentication', () => {
     expect(message).to.include('"Bearer <key>"');
   });
 
+  it('rejects the IDE placeholder key', async () => {
+    const message = expectUnauthenticated(await send('Bearer <your API key>'));
+
+    expect(message).to.include('placeholder "<your API key>"');
+  });
+
   it('rejects an unknown key', async () => {
     const message = expectUnauthenticated(await send(`Bearer ${generateApiKey().key}`));
 

@@ -14,7 +14,7 @@ import { createHook, createHookOwner, nextEntityId } from './event-path-helpers.
 
 const TIMEOUT_MS = 1_000;
 const RETRY_DELAY_MS = 1_000;
-const SHORTEST_RETRY_DELAY_MS = RETRY_DELAY_MS * (1 - RETRY_JITTER_RATIO);
+const MIN_RETRY_DELAY_MS = RETRY_DELAY_MS * (1 - RETRY_JITTER_RATIO);
 
 /** Returns a URL on a 127.0.0.1 port that was free a moment ago and is closed again, so connecting is refused. */
 async function closedPortUrl(): Promise<string> {
@@ -113,7 +113,7 @@ describe('delivery failures', () => {
       it('waits the retry delay between attempts', () => {
         const [first, second] = outcome(name).attempts;
 
-        expect(second!.at.getTime() - first!.at.getTime()).to.be.at.least(SHORTEST_RETRY_DELAY_MS);
+        expect(second!.at.getTime() - first!.at.getTime()).to.be.at.least(MIN_RETRY_DELAY_MS);
       });
 
       it('marks the delivery failed', () => {

@@ -6,7 +6,7 @@ import { testCertificates } from '../support/test-ca.js';
 
 let database: EmbeddedDatabase | undefined;
 
-/** The embedded database shared by the whole test run; tests isolate themselves by database name. */
+/** Returns the embedded database shared by the whole test run; tests isolate themselves by database name. */
 export function testDatabase(): EmbeddedDatabase {
   if (!database) throw new Error('The test database is not running; run the tests with mocha and .mocharc.json.');
   return database;

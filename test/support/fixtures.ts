@@ -7,7 +7,7 @@ let nextUserId = 1000;
 /** The hooks right and the hook right of every item type. */
 export const ALL_HOOK_RIGHTS: readonly string[] = [HOOKS_RIGHT, ...ITEM_TYPES.map(itemTypeHookRight)];
 
-/** Creates a user with every hook right (unless `rights` says otherwise) and an API key for it. */
+/** Creates a user with every hook right (or with `rights` when given) and an API key for it. */
 export async function createUserWithKey(rights: readonly string[] = ALL_HOOK_RIGHTS): Promise<{ userId: number; apiKey: string }> {
   const userId = nextUserId++;
   await createUser(userId, `Test user ${userId}`, rights);

@@ -15,7 +15,7 @@ export interface ReceivedRequest {
   receivedAt: Date;
 }
 
-/** What the receiver does with a request: answer with a status, after an optional delay. */
+/** Reply of the receiver to a request: a status, after an optional delay. */
 export type Responder = (request: ReceivedRequest) => { status: number; delayMs?: number; headers?: Record<string, string> };
 
 export interface HttpsReceiver {

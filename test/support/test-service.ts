@@ -7,7 +7,7 @@ import { testCertificates } from './test-ca.js';
 
 let databaseCounter = 0;
 
-/** A database name no earlier test in this run used, so each suite starts empty. */
+/** Returns a database name no earlier test in this run used, so each suite starts empty. */
 export function freshDatabaseName(): string {
   databaseCounter++;
   return `hookmill_test_${process.pid}_${databaseCounter}`;

@@ -15,7 +15,7 @@ export interface EmbeddedDatabaseOptions {
   port: number;
   /** MVStore file that keeps data and change history across restarts; `null` keeps everything in memory. */
   dataFile?: string | null;
-  /** Longest wait for the server to accept connections. */
+  /** Maximum wait for the server to accept connections, in milliseconds. */
   startTimeoutMs?: number;
   /** Called when the server exits without stop() having been called. */
   onUnexpectedExit?: (reason: string) => void;

@@ -12,7 +12,7 @@ const attemptSchema = new Schema(
     statusCode: { type: Number, default: null },
     error: { type: String, default: null },
     durationMs: { type: Number, required: true },
-    /** First kilobyte of the receiver's answer. */
+    /** First kilobyte of the receiver's response. */
     responseBody: { type: String, default: null },
     at: { type: Date, required: true },
     /** When the record is removed by the TTL index; set when its delivery completes. */

@@ -4,9 +4,9 @@ export const DELIVERY_STATES = ['pending', 'succeeded', 'failed', 'skipped'] as 
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
- * One (change, hook) pair: the payload to send and the delivery's state. Written before the
- * change's resume token is stored, so a crash between the two repeats the change without losing it;
- * the unique (changeId, hookId) index drops the repeat.
+ * One (change, hook) pair: the payload to send and the delivery's state. It is written before the
+ * change's resume token is stored, so a crash between the two repeats the change without losing it.
+ * The unique (changeId, hookId) index drops the repeat.
  */
 const deliverySchema = new Schema(
   {

@@ -21,7 +21,7 @@ function editDistance(left: string, right: string): number {
   return row[right.length]!;
 }
 
-/** The catalogue event closest to a mistyped name, when one is close enough to be a likely typo. */
+/** Finds the catalogue event closest to a mistyped name, when one is close enough to be a likely typo. */
 export function suggestEvent(name: string): string | undefined {
   const lower = name.toLowerCase();
   let best: { name: string; distance: number } | undefined;

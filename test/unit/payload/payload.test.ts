@@ -205,7 +205,7 @@ describe('buildPayload', () => {
       expect(payload).to.have.property('eventProject', null);
     });
 
-    it('keeps only hook, url, Id and the filter fields when payloads are fully excluded', () => {
+    it('keeps only identifying fields under full exclusion', () => {
       const exclusion: PayloadExclusion = { excludeAll: true, fields: { Request: ['subject'] } };
 
       const payload = buildPayload(change('Request', 'update', { document }), event('request.update', 7, 9), URL, exclusion, null);
